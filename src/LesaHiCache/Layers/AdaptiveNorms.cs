@@ -1,0 +1,86 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LesaHiCache.Layers;
+
+/// <summary>Shift and scale applied after a non-affine LayerNorm: norm(x) (1 + scale) + shift.</summary>
+internal static class Modulation
+{
+    public static Tensor LayerNorm(Tensor x, double eps = 1e-6) =>
+        nn.functional.layer_norm(x, [x.shape[^1]], eps: eps);
+
+    /// <summary>shift and scale are [B, C]; x is [B, L, C].</summary>
+    public static Tensor Apply(Tensor normed, Tensor shift, Tensor scale) =>
+        normed * (1 + scale.unsqueeze(1)) + shift.unsqueeze(1);
+}
+
+/// <summary>The six modulation vectors of a double-stream block's stream, each [B, C].</summary>
+public sealed record ZeroModulation(Tensor ShiftMsa, Tensor ScaleMsa, Tensor GateMsa, Tensor ShiftMlp, Tensor ScaleMlp, Tensor GateMlp);
+
+/// <summary>
+/// adaLN-Zero (diffusers <c>AdaLayerNormZero</c>): <c>linear(silu(temb))</c> gives six vectors;
+/// the first two modulate the attention input.
+/// </summary>
+public sealed class AdaLayerNormZero : nn.Module<Tensor, Tensor, (Tensor Normed, ZeroModulation Modulation)>
+{
+    private readonly LinearLayer linear;
+
+    /// <summary>Creates the layer for width <paramref name="dim"/>.</summary>
+    public AdaLayerNormZero(long dim, ModuleBuild build) : base(nameof(AdaLayerNormZero))
+    {
+        linear = new LinearLayer(dim, 6 * dim, build);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override (Tensor Normed, ZeroModulation Modulation) forward(Tensor x, Tensor temb)
+    {
+        var chunks = linear.forward(nn.functional.silu(temb)).chunk(6, dim: 1);
+        var modulation = new ZeroModulation(chunks[0], chunks[1], chunks[2], chunks[3], chunks[4], chunks[5]);
+        return (Modulation.Apply(Modulation.LayerNorm(x), modulation.ShiftMsa, modulation.ScaleMsa), modulation);
+    }
+}
+
+/// <summary>
+/// adaLN-Zero for single-stream blocks (diffusers <c>AdaLayerNormZeroSingle</c>): shift, scale, gate.
+/// </summary>
+public sealed class AdaLayerNormZeroSingle : nn.Module<Tensor, Tensor, (Tensor Normed, Tensor Gate)>
+{
+    private readonly LinearLayer linear;
+
+    /// <summary>Creates the layer for width <paramref name="dim"/>.</summary>
+    public AdaLayerNormZeroSingle(long dim, ModuleBuild build) : base(nameof(AdaLayerNormZeroSingle))
+    {
+        linear = new LinearLayer(dim, 3 * dim, build);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override (Tensor Normed, Tensor Gate) forward(Tensor x, Tensor temb)
+    {
+        var chunks = linear.forward(nn.functional.silu(temb)).chunk(3, dim: 1);
+        return (Modulation.Apply(Modulation.LayerNorm(x), chunks[0], chunks[1]), chunks[2]);
+    }
+}
+
+/// <summary>
+/// The output norm (diffusers <c>AdaLayerNormContinuous</c>): note the order scale, shift.
+/// </summary>
+public sealed class AdaLayerNormContinuous : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly LinearLayer linear;
+
+    /// <summary>Creates the layer for width <paramref name="dim"/> conditioned on <paramref name="conditioningDim"/>.</summary>
+    public AdaLayerNormContinuous(long dim, long conditioningDim, ModuleBuild build) : base(nameof(AdaLayerNormContinuous))
+    {
+        linear = new LinearLayer(conditioningDim, 2 * dim, build);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor x, Tensor conditioning)
+    {
+        var chunks = linear.forward(nn.functional.silu(conditioning).to_type(x.dtype)).chunk(2, dim: 1);
+        return Modulation.Apply(Modulation.LayerNorm(x), shift: chunks[1], scale: chunks[0]);
+    }
+}

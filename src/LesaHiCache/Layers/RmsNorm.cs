@@ -1,0 +1,29 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LesaHiCache.Layers;
+
+/// <summary>RMSNorm over the last axis with a learned scale, computed in float32.</summary>
+public sealed class RmsNorm : nn.Module<Tensor, Tensor>
+{
+    private readonly TorchSharp.Modules.Parameter weight;
+    private readonly double eps;
+
+    /// <summary>Creates the norm for vectors of <paramref name="dim"/> values.</summary>
+    public RmsNorm(long dim, ModuleBuild build, double eps = 1e-6) : base(nameof(RmsNorm))
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        weight = build.Ones(dim);
+        this.eps = eps;
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var x = input.to_type(ScalarType.Float32);
+        var normed = x * rsqrt(x.pow(2).mean([-1L], keepdim: true) + eps);
+        return (normed.to_type(input.dtype) * weight).MoveToOuterDisposeScope();
+    }
+}

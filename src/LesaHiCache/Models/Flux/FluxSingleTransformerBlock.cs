@@ -1,0 +1,45 @@
+using LesaHiCache.Layers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LesaHiCache.Models.Flux;
+
+/// <summary>
+/// Single-stream block (diffusers <c>FluxSingleTransformerBlock</c>): one modulation for the
+/// concatenated [text, image] tokens, attention and MLP in parallel, one fused output projection.
+/// </summary>
+public sealed class FluxSingleTransformerBlock : nn.Module
+{
+    private readonly AdaLayerNormZeroSingle norm;
+    private readonly LinearLayer proj_mlp;
+    private readonly LinearLayer proj_out;
+    private readonly FluxAttention attn;
+
+    /// <summary>Creates the block.</summary>
+    public FluxSingleTransformerBlock(long dim, long heads, long headDim, ModuleBuild build, int mlpRatio = 4)
+        : base(nameof(FluxSingleTransformerBlock))
+    {
+        norm = new AdaLayerNormZeroSingle(dim, build);
+        proj_mlp = new LinearLayer(dim, mlpRatio * dim, build);
+        proj_out = new LinearLayer(heads * headDim + mlpRatio * dim, dim, build);
+        attn = new FluxAttention(dim, heads, headDim, jointContext: false, build);
+        RegisterComponents();
+    }
+
+    /// <summary>Runs the block on the concatenated [text, image] tokens [B, L, C].</summary>
+    public Tensor Forward(Tensor tokens, Tensor temb, RotaryTables rope)
+    {
+        using var scope = NewDisposeScope();
+        var (normed, gate) = norm.forward(tokens, temb);
+        var mlp = nn.functional.gelu(proj_mlp.forward(normed), TorchSharp.Modules.GELU.Approximate.tanh);
+        var attention = attn.Forward(normed, rope);
+        var fused = proj_out.forward(cat([attention, mlp], dim: 2));
+        var result = tokens + gate.unsqueeze(1) * fused;
+        if (result.dtype == ScalarType.Float16)
+        {
+            result = result.clip(-65504, 65504);
+        }
+
+        return result.MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,81 @@
+using LesaHiCache.Layers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LesaHiCache.Models.Flux;
+
+/// <summary>
+/// The FLUX.1 transformer (diffusers <c>FluxTransformer2DModel</c>): double-stream blocks over
+/// separate image and text streams, then single-stream blocks over the concatenation, with 3-axis
+/// RoPE, QK RMSNorm and adaLN-Zero modulation. Field names reproduce diffusers' state-dict keys.
+/// Returns the velocity prediction [B, L_img, patch_size^2 * out_channels].
+/// </summary>
+public sealed class FluxTransformer : nn.Module<FluxTransformerInput, Tensor>
+{
+    private readonly LinearLayer x_embedder;
+    private readonly LinearLayer context_embedder;
+    private readonly CombinedTimestepTextEmbedding time_text_embed;
+    private readonly TorchSharp.Modules.ModuleList<FluxTransformerBlock> transformer_blocks;
+    private readonly TorchSharp.Modules.ModuleList<FluxSingleTransformerBlock> single_transformer_blocks;
+    private readonly AdaLayerNormContinuous norm_out;
+    private readonly LinearLayer proj_out;
+    private readonly RotaryEmbedding pos_embed;
+
+    /// <summary>Builds the model; <paramref name="build"/> chooses device, dtype and initialisation.</summary>
+    public FluxTransformer(FluxTransformerConfig config, ModuleBuild? build = null) : base(nameof(FluxTransformer))
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        build ??= ModuleBuild.Cpu;
+        Config = config;
+        long dim = config.InnerDim;
+        long heads = config.NumAttentionHeads;
+        long headDim = config.AttentionHeadDim;
+        pos_embed = new RotaryEmbedding(config.AxesDimsRope);
+        time_text_embed = new CombinedTimestepTextEmbedding(dim, config.PooledProjectionDim, config.GuidanceEmbeds, build);
+        context_embedder = new LinearLayer(config.JointAttentionDim, dim, build);
+        x_embedder = new LinearLayer(config.InChannels, dim, build);
+        transformer_blocks = nn.ModuleList(Enumerable.Range(0, config.NumLayers)
+            .Select(_ => new FluxTransformerBlock(dim, heads, headDim, build)).ToArray());
+        single_transformer_blocks = nn.ModuleList(Enumerable.Range(0, config.NumSingleLayers)
+            .Select(_ => new FluxSingleTransformerBlock(dim, heads, headDim, build)).ToArray());
+        norm_out = new AdaLayerNormContinuous(dim, dim, build);
+        proj_out = new LinearLayer(dim, (long)config.PatchSize * config.PatchSize * config.ResolvedOutChannels, build);
+        RegisterComponents();
+    }
+
+    /// <summary>The architecture.</summary>
+    public FluxTransformerConfig Config { get; }
+
+    /// <summary>Exact number of parameters (elements), computed from shapes; works on the meta device.</summary>
+    public long ParameterCount => parameters().Sum(p => p.numel());
+
+    /// <inheritdoc />
+    public override Tensor forward(FluxTransformerInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        FluxInputValidator.Check(Config, input);
+        using var scope = NewDisposeScope();
+        var image = x_embedder.forward(input.Image);
+        var guidance = Config.GuidanceEmbeds ? input.Guidance!.to_type(image.dtype) * 1000 : null;
+        var temb = time_text_embed.forward(input.Timestep.to_type(image.dtype) * 1000, guidance, input.Pooled.to_type(image.dtype));
+        var context = context_embedder.forward(input.Text.to_type(image.dtype));
+        var (cos, sin) = pos_embed.Tables(cat([input.TextIds, input.ImageIds], dim: 0));
+        using var rope = new RotaryTables(cos, sin);
+
+        foreach (var block in transformer_blocks)
+        {
+            (image, context) = block.Forward(image, context, temb, rope);
+        }
+
+        var textLength = context.shape[1];
+        var tokens = cat([context, image], dim: 1);
+        foreach (var block in single_transformer_blocks)
+        {
+            tokens = block.Forward(tokens, temb, rope);
+        }
+
+        image = tokens[.., (int)textLength..];
+        return proj_out.forward(norm_out.forward(image, temb)).MoveToOuterDisposeScope();
+    }
+}
