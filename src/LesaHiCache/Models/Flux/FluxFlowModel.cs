@@ -1,0 +1,36 @@
+using LesaHiCache.Sampling;
+using static TorchSharp.torch;
+
+namespace LesaHiCache.Models.Flux;
+
+/// <summary>
+/// Adapts a <see cref="FluxTransformer"/> to the sampler for images of
+/// <paramref name="heightTokens"/> x <paramref name="widthTokens"/> packed tokens: builds FLUX's
+/// position ids (text: zeros; image: (0, row, col)) and passes the distilled guidance value for
+/// models that embed one.
+/// </summary>
+public sealed class FluxFlowModel(FluxTransformer transformer, int heightTokens, int widthTokens, double distilledGuidance = 3.5) : IFlowModel, IDisposable
+{
+    private readonly Tensor imageIds = FluxPositions.ImageIds(heightTokens, widthTokens, transformer.parameters().First().device);
+
+    /// <summary>The wrapped transformer.</summary>
+    public FluxTransformer Transformer { get; } = transformer;
+
+    /// <inheritdoc />
+    public Tensor Velocity(Tensor latents, Tensor time, TextConditioning text)
+    {
+        ArgumentNullException.ThrowIfNull(latents);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(text);
+        using var scope = NewDisposeScope();
+        var dtype = Transformer.parameters().First().dtype;
+        var batch = latents.shape[0];
+        var textIds = zeros(text.Tokens.shape[1], imageIds.shape[1], ScalarType.Int64, latents.device);
+        var guidance = Transformer.Config.GuidanceEmbeds ? full(batch, distilledGuidance, ScalarType.Float32, latents.device) : null;
+        var input = new FluxTransformerInput(latents.to_type(dtype), text.Tokens, text.Pooled, time, imageIds, textIds, guidance);
+        return Transformer.forward(input).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => imageIds.Dispose();
+}

@@ -1,0 +1,80 @@
+using static TorchSharp.torch;
+
+namespace LesaHiCache.Sampling;
+
+/// <summary>
+/// Flow-matching Euler sampler (diffusers <c>FlowMatchEulerDiscreteScheduler</c>):
+/// x_{s+1} = x_s + (t_{s+1} - t_s) v(x_s, t_s), latents kept in float32.
+/// </summary>
+public static class FlowMatchEulerSampler
+{
+    /// <summary>
+    /// Integrates from <paramref name="noise"/> [B, L, C] at t = 1 to t = 0 and returns the result
+    /// (float32, on the noise's device). <paramref name="onStep"/> runs after every step.
+    /// </summary>
+    public static Tensor Sample(
+        IFlowModel model,
+        TextConditioning text,
+        Tensor noise,
+        SamplerOptions options,
+        Action<SamplerStep>? onStep = null,
+        CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(noise);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (noise.dim() != 3)
+        {
+            throw new ArgumentException($"Noise must be packed latents [B, L, C], got [{string.Join(", ", noise.shape)}].", nameof(noise));
+        }
+
+        var batch = noise.shape[0];
+        text = text.ExpandTo(batch);
+        var nullText = options.UsesCfg ? options.NullText!.ExpandTo(batch) : null;
+        var schedule = new FlowMatchSchedule(options.Steps, options.Shift, (int)noise.shape[1]);
+        var times = schedule.Times;
+
+        using var _ = no_grad();
+        var latents = noise.to_type(ScalarType.Float32).clone();
+        for (var s = 0; s < schedule.Steps; s++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            var velocity = Velocity(model, latents, times[s], text, nullText, options.GuidanceScale);
+            var next = (latents + (times[s + 1] - times[s]) * velocity).MoveToOuterDisposeScope();
+            latents.Dispose();
+            latents = next;
+            onStep?.Invoke(new SamplerStep(s, schedule.Steps, times[s], times[s + 1], latents));
+        }
+
+        return latents;
+    }
+
+    private static Tensor Velocity(IFlowModel model, Tensor latents, double t, TextConditioning text, TextConditioning? nullText, double scale)
+    {
+        var batch = latents.shape[0];
+        if (nullText is null)
+        {
+            return model.Velocity(latents, full(batch, t, ScalarType.Float32, latents.device), text).to_type(ScalarType.Float32);
+        }
+
+        Tensor nullVelocity, textVelocity;
+        if (nullText.Tokens.shape[1] == text.Tokens.shape[1])
+        {
+            // One evaluation of the doubled batch [null; text].
+            var both = model.Velocity(cat([latents, latents]), full(2 * batch, t, ScalarType.Float32, latents.device), TextConditioning.Concat(nullText, text));
+            var halves = both.to_type(ScalarType.Float32).chunk(2);
+            (nullVelocity, textVelocity) = (halves[0], halves[1]);
+        }
+        else
+        {
+            var time = full(batch, t, ScalarType.Float32, latents.device);
+            nullVelocity = model.Velocity(latents, time, nullText).to_type(ScalarType.Float32);
+            textVelocity = model.Velocity(latents, time, text).to_type(ScalarType.Float32);
+        }
+
+        return nullVelocity + scale * (textVelocity - nullVelocity);
+    }
+}
