@@ -1,0 +1,8 @@
+using System.CommandLine;
+using LesaHiCache.Cli;
+
+var root = new RootCommand("LesaHiCache: feature caching for Diffusion Transformers in TorchSharp.")
+{
+    InspectCommand.Create(),
+};
+return root.Parse(args).Invoke();

@@ -1,0 +1,41 @@
+using LesaHiCache.Cli;
+
+namespace LesaHiCache.Tests.Cli;
+
+public class InspectCommandTests
+{
+    [Theory]
+    [InlineData("flux1-dev.transformer.config.json", "11,901,408,320", "guidance embedding: yes")]
+    [InlineData("flux1-schnell.transformer.config.json", "11,891,178,560", "guidance embedding: no")]
+    public void Inspect_PrintsTheExactCountOfTheFixtureConfigs(string file, string total, string guidance)
+    {
+        using var output = new StringWriter();
+        var exit = InspectCommand.Run(Path.Combine(TestConfigs.FixturesFolder, file), output);
+        var text = output.ToString();
+        Assert.Equal(0, exit);
+        Assert.Matches(@"total\s+" + System.Text.RegularExpressions.Regex.Escape(total), text);
+        Assert.Contains("19 double-stream + 38 single-stream", text, StringComparison.Ordinal);
+        Assert.Contains(guidance, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Inspect_AcceptsAModelFolder()
+    {
+        var folder = Directory.CreateTempSubdirectory("lesa-inspect-");
+        try
+        {
+            File.WriteAllText(Path.Combine(folder.FullName, "config.json"), TestConfigs.Tiny().ToJson());
+            using var output = new StringWriter();
+            Assert.Equal(0, InspectCommand.Run(folder.FullName, output));
+            Assert.Contains("1 double-stream + 1 single-stream", output.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Inspect_MissingConfig_FailsWithExitCode2() =>
+        Assert.Equal(2, InspectCommand.Run("/nonexistent/config.json", TextWriter.Null));
+}
