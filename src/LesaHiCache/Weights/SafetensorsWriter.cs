@@ -10,7 +10,8 @@ namespace LesaHiCache.Weights;
 /// </summary>
 /// <remarks>
 /// Written here rather than with TorchSharp.PyBridge's <c>Safetensors.SaveStateDict</c> (1.4.4), because that writer
-/// emits no <c>__metadata__</c> (transformers rejects files without <c>{"format": "pt"}</c>), does not pad the header
+/// emits no <c>__metadata__</c> (diffusers/transformers write <c>{"format": "pt"}</c> and some transformers versions
+/// refuse files without it), does not pad the header
 /// to 8-byte alignment as the reference implementation does, needs every tensor already converted and on the CPU at
 /// once (twice the memory when saving in another dtype), and its path overload opens with <c>File.OpenWrite</c>,
 /// which leaves stale trailing bytes when overwriting a larger file (verified).
