@@ -1,4 +1,5 @@
 using LesaHiCache.Layers;
+using LesaHiCache.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -44,6 +45,41 @@ public sealed class FluxTransformer : nn.Module<FluxTransformerInput, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>
+    /// Loads a diffusers <c>transformer/</c> folder (config.json + safetensors, single or sharded):
+    /// builds the model uninitialised on <paramref name="device"/> in <paramref name="dtype"/> and
+    /// fills it, converting floating-point checkpoint tensors to <paramref name="dtype"/>. The model
+    /// is returned in eval mode.
+    /// </summary>
+    /// <exception cref="WeightsLoadException">The weights are missing, corrupt or do not fit the config.</exception>
+    public static FluxTransformer FromPretrained(string folder, ScalarType dtype = ScalarType.Float32, Device? device = null, WeightsLoadOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        var config = FluxTransformerConfig.Load(folder);
+        var model = new FluxTransformer(config, new ModuleBuild(device ?? CPU, dtype, Initialize: false));
+        try
+        {
+            WeightsLoader.Load(model, folder, options);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+
+        model.eval();
+        return model;
+    }
+
+    /// <summary>Writes config.json and the weights (diffusers layout) into <paramref name="folder"/>.</summary>
+    public WeightsSaveResult SavePretrained(string folder, WeightsSaveOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "config.json"), Config.ToJson());
+        return WeightsSaver.Save(this, folder, options);
+    }
+
     /// <summary>The architecture.</summary>
     public FluxTransformerConfig Config { get; }
 
@@ -56,7 +92,7 @@ public sealed class FluxTransformer : nn.Module<FluxTransformerInput, Tensor>
         ArgumentNullException.ThrowIfNull(input);
         FluxInputValidator.Check(Config, input);
         using var scope = NewDisposeScope();
-        var image = x_embedder.forward(input.Image);
+        var image = x_embedder.forward(input.Image.to_type(x_embedder.Weight.dtype));
         var guidance = Config.GuidanceEmbeds ? input.Guidance!.to_type(image.dtype) * 1000 : null;
         var temb = time_text_embed.forward(input.Timestep.to_type(image.dtype) * 1000, guidance, input.Pooled.to_type(image.dtype));
         var context = context_embedder.forward(input.Text.to_type(image.dtype));
