@@ -1,6 +1,4 @@
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Exporters;
 using BenchmarkDotNet.Running;
 
-var config = DefaultConfig.Instance.AddExporter(MarkdownExporter.GitHub);
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+// BenchmarkDotNet's default config already exports GitHub markdown (BenchmarkDotNet.Artifacts/results/*-report-github.md).
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

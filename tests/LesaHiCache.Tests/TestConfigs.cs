@@ -19,21 +19,6 @@ internal static class TestConfigs
         AxesDimsRope = [2, 2, 4],
     };
 
-    /// <summary>The shared fixtures folder (../shared/fixtures beside the checkout).</summary>
-    public static string FixturesFolder
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "shared", "fixtures");
-                if (Directory.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-
-            throw new DirectoryNotFoundException("shared/fixtures not found above " + AppContext.BaseDirectory);
-        }
-    }
+    /// <summary>The public FLUX.1 transformer configs copied next to the test assembly.</summary>
+    public static string FixturesFolder => Path.Combine(AppContext.BaseDirectory, "Fixtures");
 }
