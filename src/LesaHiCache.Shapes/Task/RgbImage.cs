@@ -1,0 +1,72 @@
+using SkiaSharp;
+
+namespace LesaHiCache.Shapes.Task;
+
+/// <summary>Conversions between interleaved RGB bytes, Skia bitmaps and PNG files.</summary>
+public static class RgbImage
+{
+    /// <summary>Interleaved RGB bytes of an opaque bitmap.</summary>
+    public static byte[] FromBitmap(SKBitmap bitmap)
+    {
+        ArgumentNullException.ThrowIfNull(bitmap);
+        var rgb = new byte[bitmap.Width * bitmap.Height * 3];
+        for (var y = 0; y < bitmap.Height; y++)
+        {
+            for (var x = 0; x < bitmap.Width; x++)
+            {
+                var c = bitmap.GetPixel(x, y);
+                var i = (y * bitmap.Width + x) * 3;
+                (rgb[i], rgb[i + 1], rgb[i + 2]) = (c.Red, c.Green, c.Blue);
+            }
+        }
+
+        return rgb;
+    }
+
+    /// <summary>A bitmap of interleaved RGB bytes.</summary>
+    public static SKBitmap ToBitmap(byte[] rgb, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(rgb);
+        if (rgb.Length != width * height * 3)
+        {
+            throw new ArgumentException($"Expected {width * height * 3} bytes for {width}x{height} RGB, got {rgb.Length}.", nameof(rgb));
+        }
+
+        var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                var i = (y * width + x) * 3;
+                bitmap.SetPixel(x, y, new SKColor(rgb[i], rgb[i + 1], rgb[i + 2]));
+            }
+        }
+
+        return bitmap;
+    }
+
+    /// <summary>Writes RGB bytes as a PNG, optionally scaled up by an integer factor (nearest neighbour).</summary>
+    public static void SavePng(byte[] rgb, int width, int height, string path, int scale = 1)
+    {
+        using var bitmap = ToBitmap(rgb, width, height);
+        SavePng(bitmap, path, scale);
+    }
+
+    /// <summary>Writes a bitmap as a PNG, optionally scaled up by an integer factor (nearest neighbour).</summary>
+    public static void SavePng(SKBitmap bitmap, string path, int scale = 1)
+    {
+        ArgumentNullException.ThrowIfNull(bitmap);
+        ArgumentOutOfRangeException.ThrowIfLessThan(scale, 1);
+        using var scaled = scale == 1 ? bitmap.Copy() : bitmap.Resize(new SKImageInfo(bitmap.Width * scale, bitmap.Height * scale), new SKSamplingOptions(SKFilterMode.Nearest));
+        using var image = SKImage.FromBitmap(scaled);
+        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        using var file = File.Create(path);
+        data.SaveTo(file);
+    }
+}
