@@ -4,5 +4,7 @@ using LesaHiCache.Cli;
 var root = new RootCommand("LesaHiCache: feature caching for Diffusion Transformers in TorchSharp.")
 {
     InspectCommand.Create(),
+    TrainModelCommand.Create(),
+    ModelCardCommand.Create(),
 };
 return root.Parse(args).Invoke();

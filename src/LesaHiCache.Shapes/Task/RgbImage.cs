@@ -69,4 +69,36 @@ public static class RgbImage
         using var file = File.Create(path);
         data.SaveTo(file);
     }
+
+    /// <summary>
+    /// Writes square RGB images (interleaved bytes, <paramref name="side"/> pixels) as one PNG grid,
+    /// row-major with <paramref name="columns"/> per row, each scaled by <paramref name="scale"/>, 2-pixel gaps.
+    /// </summary>
+    public static void SaveGrid(IReadOnlyList<byte[]> images, int side, int columns, string path, int scale = 4)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
+        if (images.Count == 0)
+        {
+            throw new ArgumentException("No images to lay out.", nameof(images));
+        }
+
+        const int Gap = 2;
+        var rows = (images.Count + columns - 1) / columns;
+        var cell = side * scale + Gap;
+        using var grid = new SKBitmap(new SKImageInfo(columns * cell + Gap, rows * cell + Gap, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using (var canvas = new SKCanvas(grid))
+        {
+            canvas.Clear(new SKColor(60, 60, 60));
+            for (var i = 0; i < images.Count; i++)
+            {
+                using var bitmap = ToBitmap(images[i], side, side);
+                using var image = SKImage.FromBitmap(bitmap);
+                var target = SKRect.Create(Gap + i % columns * cell, Gap + i / columns * cell, side * scale, side * scale);
+                canvas.DrawImage(image, target, new SKSamplingOptions(SKFilterMode.Nearest));
+            }
+        }
+
+        SavePng(grid, path);
+    }
 }

@@ -18,11 +18,14 @@ public sealed record ModuleBuild(Device Device, ScalarType DType, bool Initializ
     /// <summary>Parameters on the meta device: shapes only, no storage.</summary>
     public static ModuleBuild Meta { get; } = new(META, ScalarType.Float32, Initialize: false);
 
-    internal bool ShouldInitialize => Initialize && Device.type != DeviceType.META;
+    /// <summary>Whether parameters get their random initialisation (never on the meta device).</summary>
+    public bool ShouldInitialize => Initialize && Device.type != DeviceType.META;
 
-    internal TorchSharp.Modules.Parameter NewParameter(params long[] shape) =>
+    /// <summary>A trainable parameter of this shape, uninitialised (fill it when <see cref="ShouldInitialize"/>).</summary>
+    public TorchSharp.Modules.Parameter NewParameter(params long[] shape) =>
         new(empty(shape, DType, Device), requires_grad: true);
 
-    internal TorchSharp.Modules.Parameter Ones(params long[] shape) =>
+    /// <summary>A trainable parameter of ones (left uninitialised when <see cref="ShouldInitialize"/> is false).</summary>
+    public TorchSharp.Modules.Parameter Ones(params long[] shape) =>
         new(ShouldInitialize ? ones(shape, DType, Device) : empty(shape, DType, Device), requires_grad: true);
 }

@@ -1,0 +1,230 @@
+using System.Text.Json;
+using LesaHiCache.Layers;
+using LesaHiCache.Models.Flux;
+using LesaHiCache.Sampling;
+using LesaHiCache.Shapes.Task;
+using LesaHiCache.Weights;
+using static TorchSharp.torch;
+
+namespace LesaHiCache.Shapes.Model;
+
+/// <summary>
+/// The bundled text-to-image model: word tokenizer, small text encoder and a FLUX-architecture
+/// transformer generating 32x32 RGB images directly in pixel space (4x4 patches: 8x8 tokens of 48 channels).
+/// Folder layout: <c>transformer/</c> (diffusers config + safetensors), <c>text_encoder/</c>, <c>tokenizer.json</c>.
+/// </summary>
+public sealed class ShapesModel : IDisposable
+{
+    /// <summary>Pixels per token side.</summary>
+    public const int Patch = 4;
+
+    /// <summary>Image channels (RGB).</summary>
+    public const int Channels = 3;
+
+    /// <summary>Image tokens per side.</summary>
+    public const int TokensPerSide = SceneLayout.ImageSize / Patch;
+
+    private ShapesModel(WordTokenizer tokenizer, ShapesTextEncoder textEncoder, FluxTransformer transformer)
+    {
+        Tokenizer = tokenizer;
+        TextEncoder = textEncoder;
+        Transformer = transformer;
+    }
+
+    /// <summary>The default transformer: width 192 (3 heads x 64), 2 double-stream + 4 single-stream blocks.</summary>
+    public static FluxTransformerConfig DefaultTransformerConfig { get; } = new()
+    {
+        InChannels = Channels * Patch * Patch,
+        NumLayers = 2,
+        NumSingleLayers = 4,
+        AttentionHeadDim = 64,
+        NumAttentionHeads = 3,
+        JointAttentionDim = 64,
+        PooledProjectionDim = 64,
+        GuidanceEmbeds = false,
+        AxesDimsRope = [16, 24, 24],
+    };
+
+    /// <summary>Where apps find the model shipped with the package (copied next to the app).</summary>
+    public static string BundledFolder => Path.Combine(AppContext.BaseDirectory, "models", "shapes-flux");
+
+    /// <summary>The tokenizer.</summary>
+    public WordTokenizer Tokenizer { get; }
+
+    /// <summary>The text encoder.</summary>
+    public ShapesTextEncoder TextEncoder { get; }
+
+    /// <summary>The image transformer.</summary>
+    public FluxTransformer Transformer { get; }
+
+    /// <summary>Where the parameters live.</summary>
+    public Device Device => Transformer.parameters().First().device;
+
+    /// <summary>Builds a new (randomly initialised, or meta) model.</summary>
+    public static ShapesModel Create(ModuleBuild build, FluxTransformerConfig? transformerConfig = null, ShapesTextEncoderConfig? textConfig = null)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        var tokenizer = new WordTokenizer();
+        transformerConfig ??= DefaultTransformerConfig;
+        textConfig ??= new ShapesTextEncoderConfig { VocabSize = tokenizer.VocabularySize, MaxLength = tokenizer.MaxLength, HiddenSize = transformerConfig.JointAttentionDim };
+        if (textConfig.HiddenSize != transformerConfig.JointAttentionDim || textConfig.HiddenSize != transformerConfig.PooledProjectionDim)
+        {
+            throw new ArgumentException("The text encoder width must equal the transformer's joint_attention_dim and pooled_projection_dim.");
+        }
+
+        return new ShapesModel(tokenizer, new ShapesTextEncoder(textConfig, build), new FluxTransformer(transformerConfig, build));
+    }
+
+    /// <summary>Loads a model folder (e.g. <see cref="BundledFolder"/>) onto <paramref name="device"/> in float32.</summary>
+    public static ShapesModel Load(string folder, Device? device = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"No model folder at '{folder}'.");
+        }
+
+        var tokenizerPath = Path.Combine(folder, "tokenizer.json");
+        var words = JsonSerializer.Deserialize<string[]>(File.ReadAllText(tokenizerPath))
+            ?? throw new FormatException($"{tokenizerPath}: empty tokenizer.");
+        var tokenizer = new WordTokenizer();
+        if (!words.SequenceEqual(tokenizer.Words))
+        {
+            throw new FormatException($"{tokenizerPath}: the vocabulary differs from this library's task vocabulary; the model was trained for another version of the task.");
+        }
+
+        var textFolder = Path.Combine(folder, "text_encoder");
+        var textConfig = ShapesTextEncoderConfig.Parse(File.ReadAllText(Path.Combine(textFolder, "config.json")), Path.Combine(textFolder, "config.json"));
+        var build = new ModuleBuild(device ?? CPU, ScalarType.Float32, Initialize: false);
+        var textEncoder = new ShapesTextEncoder(textConfig, build);
+        try
+        {
+            WeightsLoader.Load(textEncoder, textFolder);
+            var transformer = FluxTransformer.FromPretrained(Path.Combine(folder, "transformer"), ScalarType.Float32, device ?? CPU);
+            textEncoder.eval();
+            return new ShapesModel(tokenizer, textEncoder, transformer);
+        }
+        catch
+        {
+            textEncoder.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes the model folder.</summary>
+    public void Save(string folder)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "tokenizer.json"), JsonSerializer.Serialize(Tokenizer.Words));
+        var textFolder = Path.Combine(folder, "text_encoder");
+        Directory.CreateDirectory(textFolder);
+        File.WriteAllText(Path.Combine(textFolder, "config.json"), TextEncoder.Config.ToJson());
+        WeightsSaver.Save(TextEncoder, textFolder);
+        Transformer.SavePretrained(Path.Combine(folder, "transformer"));
+    }
+
+    /// <summary>All trainable parameters, keyed as "text_encoder.*" and "transformer.*".</summary>
+    public Dictionary<string, Tensor> StateDict()
+    {
+        var state = new Dictionary<string, Tensor>();
+        foreach (var (key, value) in TextEncoder.state_dict())
+        {
+            state["text_encoder." + key] = value;
+        }
+
+        foreach (var (key, value) in Transformer.state_dict())
+        {
+            state["transformer." + key] = value;
+        }
+
+        return state;
+    }
+
+    /// <summary>Encodes prompts (unknown words are a <see cref="PromptException"/>); "" is the null condition.</summary>
+    public TextConditioning Encode(IReadOnlyList<string> prompts)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        var ids = prompts.SelectMany(Tokenizer.Encode).ToArray();
+        using var idTensor = tensor(ids, [prompts.Count, Tokenizer.MaxLength], device: Device);
+        return TextEncoder.forward(idTensor);
+    }
+
+    /// <summary>
+    /// Generates one image per prompt, each from its own noise seed: [B, 3, 32, 32] float32 in [-1, 1]
+    /// (clamped). Prompts are parsed first, so a bad prompt fails before any compute.
+    /// </summary>
+    public Tensor Generate(IReadOnlyList<string> prompts, IReadOnlyList<long> seeds, ShapesGenerationOptions? options = null, Action<SamplerStep>? onStep = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentNullException.ThrowIfNull(seeds);
+        if (prompts.Count == 0 || prompts.Count != seeds.Count)
+        {
+            throw new ArgumentException($"Give one seed per prompt ({prompts.Count} prompts, {seeds.Count} seeds).", nameof(seeds));
+        }
+
+        foreach (var prompt in prompts)
+        {
+            ScenePrompt.Parse(prompt);
+        }
+
+        options ??= new ShapesGenerationOptions();
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var text = Encode(prompts);
+        var nullText = options.GuidanceScale == 1.0 ? null : Encode([""]);
+        using var flow = new FluxFlowModel(Transformer, TokensPerSide, TokensPerSide);
+        var noise = SeededNoise.Draw(seeds, [TokensPerSide * TokensPerSide, Channels * Patch * Patch], Device);
+        var sampler = new SamplerOptions { Steps = options.Steps, Shift = options.Shift, GuidanceScale = options.GuidanceScale, NullText = nullText };
+        var latents = FlowMatchEulerSampler.Sample(options.FlowModel?.Invoke(flow) ?? flow, text, noise, sampler, onStep, cancellation);
+        return ToImages(latents).clamp(-1, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Packed tokens [B, 64, 48] to images [B, 3, 32, 32].</summary>
+    public static Tensor ToImages(Tensor tokens) => FluxPositions.Unpack(tokens, SceneLayout.ImageSize, SceneLayout.ImageSize, Patch);
+
+    /// <summary>Images [B, 3, 32, 32] to packed tokens [B, 64, 48].</summary>
+    public static Tensor ToTokens(Tensor images) => FluxPositions.Pack(images, Patch);
+
+    /// <summary>One image [3, H, W] in [-1, 1] to interleaved RGB bytes.</summary>
+    public static byte[] ToRgb(Tensor image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        using var scope = NewDisposeScope();
+        var bytes = ((image.detach().cpu().to_type(ScalarType.Float32).clamp(-1, 1) + 1) * 127.5).round().to_type(ScalarType.Byte).permute(1, 2, 0).contiguous();
+        return bytes.data<byte>().ToArray();
+    }
+
+    /// <summary>Interleaved RGB bytes (32x32) to an image [3, 32, 32] in [-1, 1].</summary>
+    public static Tensor FromRgb(byte[] rgb)
+    {
+        ArgumentNullException.ThrowIfNull(rgb);
+        const int Size = SceneLayout.ImageSize;
+        using var scope = NewDisposeScope();
+        var image = tensor(rgb, [Size, Size, Channels]).to_type(ScalarType.Float32).permute(2, 0, 1) / 127.5 - 1;
+        return image.MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        TextEncoder.Dispose();
+        Transformer.Dispose();
+    }
+}
+
+/// <summary>How <see cref="ShapesModel.Generate"/> samples.</summary>
+public sealed record ShapesGenerationOptions
+{
+    /// <summary>Euler steps.</summary>
+    public int Steps { get; init; } = 50;
+
+    /// <summary>Classifier-free guidance scale against the empty prompt (1 disables CFG).</summary>
+    public double GuidanceScale { get; init; } = 4.0;
+
+    /// <summary>Time warp of the schedule.</summary>
+    public TimestepShift Shift { get; init; } = TimestepShift.FluxDynamic;
+
+    /// <summary>Optional wrapper around the flow model (e.g. a caching hook).</summary>
+    public Func<IFlowModel, IFlowModel>? FlowModel { get; init; }
+}

@@ -1,0 +1,79 @@
+using LesaHiCache.Models.Flux;
+
+namespace LesaHiCache.Shapes.Training;
+
+/// <summary>Rectified-flow training settings for the bundled model.</summary>
+public sealed record ShapesTrainingOptions
+{
+    /// <summary>Optimizer steps.</summary>
+    public int Steps { get; init; } = 2500;
+
+    /// <summary>Images per step.</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Peak AdamW learning rate (after linear warm-up; cosine decay to 10% of it).</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Linear warm-up steps.</summary>
+    public int WarmupSteps { get; init; } = 100;
+
+    /// <summary>AdamW weight decay.</summary>
+    public double WeightDecay { get; init; } = 0.01;
+
+    /// <summary>Gradient-norm clip.</summary>
+    public double GradientClip { get; init; } = 1.0;
+
+    /// <summary>EMA decay of the exported weights (warmed up as min(decay, (1 + step) / (10 + step))).</summary>
+    public double EmaDecay { get; init; } = 0.998;
+
+    /// <summary>Share of prompts replaced by the empty prompt, for classifier-free guidance.</summary>
+    public double ConditioningDropout { get; init; } = 0.1;
+
+    /// <summary>Seed of the training data stream (prompts, noise and times of step s derive from it and s).</summary>
+    public int DataSeed { get; init; } = 1;
+
+    /// <summary>Seed of the parameter initialisation.</summary>
+    public int InitSeed { get; init; }
+
+    /// <summary>Steps between checkpoints (also written at the end and on cancellation).</summary>
+    public int CheckpointEvery { get; init; } = 250;
+
+    /// <summary>Steps between log lines.</summary>
+    public int LogEvery { get; init; } = 50;
+
+    /// <summary>The transformer to train; <see cref="Model.ShapesModel.DefaultTransformerConfig"/> when null.</summary>
+    public FluxTransformerConfig? Transformer { get; init; }
+
+    /// <summary>Torch intra-op threads (0 keeps TorchSharp's default).</summary>
+    public int Threads { get; init; }
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(Steps, 1, nameof(Steps));
+        ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(LearningRate, nameof(LearningRate));
+        ArgumentOutOfRangeException.ThrowIfNegative(WarmupSteps, nameof(WarmupSteps));
+        ArgumentOutOfRangeException.ThrowIfLessThan(CheckpointEvery, 1, nameof(CheckpointEvery));
+        ArgumentOutOfRangeException.ThrowIfLessThan(LogEvery, 1, nameof(LogEvery));
+        if (EmaDecay is < 0 or >= 1 || ConditioningDropout is < 0 or > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(EmaDecay), "EmaDecay must be in [0, 1) and ConditioningDropout in [0, 1].");
+        }
+    }
+}
+
+/// <summary>Training progress after a step.</summary>
+/// <param name="Step">Steps done.</param>
+/// <param name="TotalSteps">Steps planned.</param>
+/// <param name="Loss">Mean loss over the last log window.</param>
+/// <param name="ImagesPerSecond">Throughput since this run started.</param>
+/// <param name="Eta">Estimated time to the last step.</param>
+public sealed record TrainingProgress(int Step, int TotalSteps, double Loss, double ImagesPerSecond, TimeSpan Eta);
+
+/// <summary>What a finished training run produced.</summary>
+/// <param name="ModelFolder">The exported (EMA) model.</param>
+/// <param name="Steps">Steps trained in total.</param>
+/// <param name="FinalLoss">Mean loss of the last log window.</param>
+/// <param name="WallTime">Wall time of all runs that produced this model (resumed runs add up).</param>
+/// <param name="Losses">(step, mean loss) per log window, across resumed runs.</param>
+public sealed record TrainingResult(string ModelFolder, int Steps, double FinalLoss, TimeSpan WallTime, IReadOnlyList<(int Step, double Loss)> Losses);
