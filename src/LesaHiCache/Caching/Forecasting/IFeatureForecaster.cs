@@ -1,0 +1,60 @@
+using static TorchSharp.torch;
+
+namespace LesaHiCache.Caching.Forecasting;
+
+/// <summary>
+/// Where a step lies on the forecaster's axis: the step index s, and the sampler time t in [0, 1]
+/// (1 = noise) of an S-step schedule.
+/// </summary>
+/// <param name="Step">Step index s (0-based).</param>
+/// <param name="Time">Sampler time t_s.</param>
+/// <param name="Steps">Steps S of the generation.</param>
+public readonly record struct StepPosition(int Step, double Time, int Steps)
+{
+    /// <summary>
+    /// The coordinate distances are measured in: the step index, or (1 - t) S, which equals the
+    /// step index on a uniform schedule and follows the real spacing of a shifted one.
+    /// </summary>
+    public double Coordinate(DistanceUnit unit) => unit == DistanceUnit.Steps ? Step : (1 - Time) * Steps;
+}
+
+/// <summary>How the distance between steps is measured.</summary>
+public enum DistanceUnit
+{
+    /// <summary>In step indices (the papers' default).</summary>
+    Steps,
+
+    /// <summary>In sampler time, scaled by S so that a uniform schedule gives step units.</summary>
+    SamplerTime,
+}
+
+/// <summary>
+/// Forecasts cached features on steps where they are not computed. Full steps hand it fresh
+/// features (<see cref="Observe"/>); forecast steps ask it for a prediction (<see cref="Forecast"/>).
+/// It owns the per-item state, keyed by any string the caller chooses, and releases it on
+/// <see cref="Reset"/> and <see cref="IDisposable.Dispose"/>.
+/// </summary>
+public interface IFeatureForecaster : IDisposable
+{
+    /// <summary>Short name with parameters, e.g. "hicache(order=2, sigma=0.5)".</summary>
+    string Name { get; }
+
+    /// <summary>Records fresh features of <paramref name="item"/> computed at <paramref name="position"/>; they are copied (detached).</summary>
+    void Observe(string item, Tensor features, StepPosition position);
+
+    /// <summary>A prediction for <paramref name="item"/> at <paramref name="position"/>, in the observed features' dtype and device.</summary>
+    /// <exception cref="InvalidOperationException">The item was never observed.</exception>
+    Tensor Forecast(string item, StepPosition position);
+
+    /// <summary>Whether <paramref name="item"/> has been observed since the last reset.</summary>
+    bool Has(string item);
+
+    /// <summary>Bytes of tensor state held, over all items.</summary>
+    long StateBytes { get; }
+
+    /// <summary>Number of items held.</summary>
+    int ItemCount { get; }
+
+    /// <summary>Releases all state (call at the start of every generation).</summary>
+    void Reset();
+}
