@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LesaHiCache.Caching;
 using LesaHiCache.Layers;
 using LesaHiCache.Models.Flux;
 using LesaHiCache.Sampling;
@@ -154,7 +155,13 @@ public sealed class ShapesModel : IDisposable
     /// Generates one image per prompt, each from its own noise seed: [B, 3, 32, 32] float32 in [-1, 1]
     /// (clamped). Prompts are parsed first, so a bad prompt fails before any compute.
     /// </summary>
-    public Tensor Generate(IReadOnlyList<string> prompts, IReadOnlyList<long> seeds, ShapesGenerationOptions? options = null, Action<SamplerStep>? onStep = null, CancellationToken cancellation = default)
+    /// <param name="prompts">Prompts, one image each.</param>
+    /// <param name="seeds">One noise seed per prompt.</param>
+    /// <param name="options">Steps, CFG, shift and caching.</param>
+    /// <param name="onStep">Called after every sampler step.</param>
+    /// <param name="cache">A cache session to use (and read statistics from) instead of one made from <see cref="ShapesGenerationOptions.Cache"/>.</param>
+    /// <param name="cancellation">Stops between steps.</param>
+    public Tensor Generate(IReadOnlyList<string> prompts, IReadOnlyList<long> seeds, ShapesGenerationOptions? options = null, Action<SamplerStep>? onStep = null, CacheSession? cache = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(prompts);
         ArgumentNullException.ThrowIfNull(seeds);
@@ -173,10 +180,11 @@ public sealed class ShapesModel : IDisposable
         using var scope = NewDisposeScope();
         var text = Encode(prompts);
         var nullText = options.GuidanceScale == 1.0 ? null : Encode([""]);
-        using var flow = new FluxFlowModel(Transformer, TokensPerSide, TokensPerSide);
+        using var ownCache = cache is null && options.Cache is not null ? new CacheSession(options.Cache) : null;
+        using var flow = new FluxFlowModel(Transformer, TokensPerSide, TokensPerSide, cache: cache ?? ownCache);
         var noise = SeededNoise.Draw(seeds, [TokensPerSide * TokensPerSide, Channels * Patch * Patch], Device);
         var sampler = new SamplerOptions { Steps = options.Steps, Shift = options.Shift, GuidanceScale = options.GuidanceScale, NullText = nullText };
-        var latents = FlowMatchEulerSampler.Sample(options.FlowModel?.Invoke(flow) ?? flow, text, noise, sampler, onStep, cancellation);
+        var latents = FlowMatchEulerSampler.Sample(flow, text, noise, sampler, onStep, cancellation);
         return ToImages(latents).clamp(-1, 1).MoveToOuterDisposeScope();
     }
 
@@ -225,6 +233,6 @@ public sealed record ShapesGenerationOptions
     /// <summary>Time warp of the schedule.</summary>
     public TimestepShift Shift { get; init; } = TimestepShift.FluxDynamic;
 
-    /// <summary>Optional wrapper around the flow model (e.g. a caching hook).</summary>
-    public Func<IFlowModel, IFlowModel>? FlowModel { get; init; }
+    /// <summary>Feature caching (null: every step computes fully), e.g. <see cref="CacheConfig.Default"/>.</summary>
+    public CacheConfig? Cache { get; init; }
 }

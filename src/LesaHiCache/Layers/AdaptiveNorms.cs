@@ -35,9 +35,29 @@ public sealed class AdaLayerNormZero : nn.Module<Tensor, Tensor, (Tensor Normed,
     /// <inheritdoc />
     public override (Tensor Normed, ZeroModulation Modulation) forward(Tensor x, Tensor temb)
     {
-        var chunks = linear.forward(nn.functional.silu(temb)).chunk(6, dim: 1);
-        var modulation = new ZeroModulation(chunks[0], chunks[1], chunks[2], chunks[3], chunks[4], chunks[5]);
-        return (Modulation.Apply(Modulation.LayerNorm(x), modulation.ShiftMsa, modulation.ScaleMsa), modulation);
+        var modulation = Modulate(temb);
+        return (NormalizeForAttention(x, modulation), modulation);
+    }
+
+    /// <summary>The six modulation vectors (cheap: one linear on the conditioning vector).</summary>
+    public ZeroModulation Modulate(Tensor temb)
+    {
+        var chunks = linear.call(nn.functional.silu(temb)).chunk(6, dim: 1);
+        return new ZeroModulation(chunks[0], chunks[1], chunks[2], chunks[3], chunks[4], chunks[5]);
+    }
+
+    /// <summary>norm(x) (1 + scale_msa) + shift_msa: the attention input.</summary>
+    public static Tensor NormalizeForAttention(Tensor x, ZeroModulation modulation)
+    {
+        ArgumentNullException.ThrowIfNull(modulation);
+        return Modulation.Apply(Modulation.LayerNorm(x), modulation.ShiftMsa, modulation.ScaleMsa);
+    }
+
+    /// <summary>norm(x) (1 + scale_mlp) + shift_mlp: the MLP input.</summary>
+    public static Tensor NormalizeForMlp(Tensor x, ZeroModulation modulation)
+    {
+        ArgumentNullException.ThrowIfNull(modulation);
+        return Modulation.Apply(Modulation.LayerNorm(x), modulation.ShiftMlp, modulation.ScaleMlp);
     }
 }
 
@@ -58,9 +78,19 @@ public sealed class AdaLayerNormZeroSingle : nn.Module<Tensor, Tensor, (Tensor N
     /// <inheritdoc />
     public override (Tensor Normed, Tensor Gate) forward(Tensor x, Tensor temb)
     {
-        var chunks = linear.forward(nn.functional.silu(temb)).chunk(3, dim: 1);
-        return (Modulation.Apply(Modulation.LayerNorm(x), chunks[0], chunks[1]), chunks[2]);
+        var (shift, scale, gate) = Modulate(temb);
+        return (Modulation.Apply(Modulation.LayerNorm(x), shift, scale), gate);
     }
+
+    /// <summary>Shift, scale and gate (cheap: one linear on the conditioning vector).</summary>
+    public (Tensor Shift, Tensor Scale, Tensor Gate) Modulate(Tensor temb)
+    {
+        var chunks = linear.call(nn.functional.silu(temb)).chunk(3, dim: 1);
+        return (chunks[0], chunks[1], chunks[2]);
+    }
+
+    /// <summary>norm(x) (1 + scale) + shift.</summary>
+    public static Tensor Normalize(Tensor x, Tensor shift, Tensor scale) => Modulation.Apply(Modulation.LayerNorm(x), shift, scale);
 }
 
 /// <summary>

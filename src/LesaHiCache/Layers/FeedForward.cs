@@ -18,7 +18,7 @@ public sealed class GeluProjection : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
-        using var hidden = proj.forward(input);
+        using var hidden = proj.call(input);
         return nn.functional.gelu(hidden, TorchSharp.Modules.GELU.Approximate.tanh);
     }
 }
@@ -41,7 +41,7 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
-        using var hidden = ((GeluProjection)net[0]).forward(input);
-        return ((LinearLayer)net[2]).forward(hidden);
+        using var hidden = ((GeluProjection)net[0]).call(input);
+        return ((LinearLayer)net[2]).call(hidden);
     }
 }

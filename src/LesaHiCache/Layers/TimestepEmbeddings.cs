@@ -35,9 +35,9 @@ public sealed class MlpEmbedding : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
-        using var hidden = linear_1.forward(input);
+        using var hidden = linear_1.call(input);
         using var activated = nn.functional.silu(hidden);
-        return linear_2.forward(activated);
+        return linear_2.call(activated);
     }
 }
 

@@ -30,26 +30,42 @@ public static class FlowMatchEulerSampler
             throw new ArgumentException($"Noise must be packed latents [B, L, C], got [{string.Join(", ", noise.shape)}].", nameof(noise));
         }
 
-        var batch = noise.shape[0];
-        text = text.ExpandTo(batch);
-        var nullText = options.UsesCfg ? options.NullText!.ExpandTo(batch) : null;
         var schedule = new FlowMatchSchedule(options.Steps, options.Shift, (int)noise.shape[1]);
         var times = schedule.Times;
 
         using var _ = no_grad();
-        var latents = noise.to_type(ScalarType.Float32).clone();
-        for (var s = 0; s < schedule.Steps; s++)
+        // Owns the batch-expanded conditioning views for the whole generation.
+        using var generationScope = NewDisposeScope();
+        var batch = noise.shape[0];
+        text = text.ExpandTo(batch);
+        var nullText = options.UsesCfg ? options.NullText!.ExpandTo(batch) : null;
+        var latents = noise.to_type(ScalarType.Float32, copy: true).DetachFromDisposeScope();
+        model.BeginGeneration(times, batch);
+        try
         {
-            cancellation.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            var velocity = Velocity(model, latents, times[s], text, nullText, options.GuidanceScale);
-            var next = (latents + (times[s + 1] - times[s]) * velocity).MoveToOuterDisposeScope();
+            for (var s = 0; s < schedule.Steps; s++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                model.BeginStep(s);
+                var velocity = Velocity(model, latents, times[s], text, nullText, options.GuidanceScale);
+                var next = (latents + (times[s + 1] - times[s]) * velocity).MoveToOuterDisposeScope();
+                latents.Dispose();
+                latents = next;
+                onStep?.Invoke(new SamplerStep(s, schedule.Steps, times[s], times[s + 1], latents));
+            }
+        }
+        catch
+        {
             latents.Dispose();
-            latents = next;
-            onStep?.Invoke(new SamplerStep(s, schedule.Steps, times[s], times[s + 1], latents));
+            throw;
+        }
+        finally
+        {
+            model.EndGeneration();
         }
 
-        return latents;
+        return latents.MoveToOuterDisposeScope();
     }
 
     private static Tensor Velocity(IFlowModel model, Tensor latents, double t, TextConditioning text, TextConditioning? nullText, double scale)

@@ -10,4 +10,19 @@ public interface IFlowModel
     /// (1 = noise, 0 = data) under <paramref name="text"/>.
     /// </summary>
     Tensor Velocity(Tensor latents, Tensor time, TextConditioning text);
+
+    /// <summary>Called by the sampler before the first step with the schedule's times t_0 = 1 .. t_S = 0 and the number of images.</summary>
+    void BeginGeneration(IReadOnlyList<double> times, long batch)
+    {
+    }
+
+    /// <summary>Called by the sampler before the evaluations of step <paramref name="step"/>.</summary>
+    void BeginStep(int step)
+    {
+    }
+
+    /// <summary>Called by the sampler when the generation ends (also on cancellation or error).</summary>
+    void EndGeneration()
+    {
+    }
 }

@@ -25,6 +25,8 @@ internal sealed class PolynomialState : IDisposable
     /// <summary>Takes ownership of <paramref name="fresh"/> (already in the state dtype, detached).</summary>
     public void Update(Tensor fresh, double node, int order, DerivativeScheme scheme)
     {
+        // State outlives the caller's dispose scope (a block's forward); it is released by Dispose.
+        fresh.DetachFromDisposeScope();
         if (nodes.Count > 0 && !(node > nodes[0]))
         {
             fresh.Dispose();
@@ -48,7 +50,7 @@ internal sealed class PolynomialState : IDisposable
         }
 
         coefficients.Clear();
-        coefficients.AddRange(updated);
+        coefficients.AddRange(updated.Select(t => t.DetachFromDisposeScope()));
         nodes.Insert(0, node);
         if (nodes.Count > order + 1)
         {

@@ -84,16 +84,16 @@ public sealed class FluxAttention : nn.Module
         var (cq, ck, cv) = Project(context, add_q_proj!, add_k_proj!, add_v_proj!, norm_added_q!, norm_added_k!);
         var joint = AttendWithRope(cat([cq, q], 1), cat([ck, k], 1), cat([cv, v], 1), rope);
         var contextLength = context.shape[1];
-        var contextOut = to_add_out!.forward(joint[.., ..(int)contextLength]);
-        var imageOut = ((LinearLayer)to_out[0]).forward(joint[.., (int)contextLength..]);
+        var contextOut = to_add_out!.call(joint[.., ..(int)contextLength]);
+        var imageOut = ((LinearLayer)to_out[0]).call(joint[.., (int)contextLength..]);
         return (imageOut.MoveToOuterDisposeScope(), contextOut.MoveToOuterDisposeScope());
     }
 
     private (Tensor Q, Tensor K, Tensor V) Project(Tensor x, LinearLayer wq, LinearLayer wk, LinearLayer wv, RmsNorm nq, RmsNorm nk)
     {
-        var q = nq.forward(wq.forward(x).unflatten(2, [heads, headDim]));
-        var k = nk.forward(wk.forward(x).unflatten(2, [heads, headDim]));
-        var v = wv.forward(x).unflatten(2, [heads, headDim]);
+        var q = nq.forward(wq.call(x).unflatten(2, [heads, headDim]));
+        var k = nk.forward(wk.call(x).unflatten(2, [heads, headDim]));
+        var v = wv.call(x).unflatten(2, [heads, headDim]);
         return (q, k, v);
     }
 

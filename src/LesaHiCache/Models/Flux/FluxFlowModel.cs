@@ -1,3 +1,4 @@
+using LesaHiCache.Caching;
 using LesaHiCache.Sampling;
 using static TorchSharp.torch;
 
@@ -7,14 +8,27 @@ namespace LesaHiCache.Models.Flux;
 /// Adapts a <see cref="FluxTransformer"/> to the sampler for images of
 /// <paramref name="heightTokens"/> x <paramref name="widthTokens"/> packed tokens: builds FLUX's
 /// position ids (text: zeros; image: (0, row, col)) and passes the distilled guidance value for
-/// models that embed one.
+/// models that embed one. With a <see cref="CacheSession"/> the transformer skips its cached parts on
+/// the forecast steps the session decides.
 /// </summary>
-public sealed class FluxFlowModel(FluxTransformer transformer, int heightTokens, int widthTokens, double distilledGuidance = 3.5) : IFlowModel, IDisposable
+public sealed class FluxFlowModel(FluxTransformer transformer, int heightTokens, int widthTokens, double distilledGuidance = 3.5, CacheSession? cache = null) : IFlowModel, IDisposable
 {
     private readonly Tensor imageIds = FluxPositions.ImageIds(heightTokens, widthTokens, transformer.parameters().First().device);
 
     /// <summary>The wrapped transformer.</summary>
     public FluxTransformer Transformer { get; } = transformer;
+
+    /// <summary>The feature cache, if caching is on.</summary>
+    public CacheSession? Cache { get; } = cache;
+
+    /// <inheritdoc />
+    public void BeginGeneration(IReadOnlyList<double> times, long batch) => Cache?.BeginGeneration(times, batch);
+
+    /// <inheritdoc />
+    public void BeginStep(int step) => Cache?.BeginStep(step);
+
+    /// <inheritdoc />
+    public void EndGeneration() => Cache?.EndGeneration();
 
     /// <inheritdoc />
     public Tensor Velocity(Tensor latents, Tensor time, TextConditioning text)
@@ -27,7 +41,7 @@ public sealed class FluxFlowModel(FluxTransformer transformer, int heightTokens,
         var batch = latents.shape[0];
         var textIds = zeros(text.Tokens.shape[1], imageIds.shape[1], ScalarType.Int64, latents.device);
         var guidance = Transformer.Config.GuidanceEmbeds ? full(batch, distilledGuidance, ScalarType.Float32, latents.device) : null;
-        var input = new FluxTransformerInput(latents.to_type(dtype), text.Tokens, text.Pooled, time, imageIds, textIds, guidance);
+        var input = new FluxTransformerInput(latents.to_type(dtype), text.Tokens, text.Pooled, time, imageIds, textIds, guidance, Cache?.NextForward(latents.shape));
         return Transformer.forward(input).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 

@@ -1,3 +1,4 @@
+using LesaHiCache.Caching;
 using LesaHiCache.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -7,6 +8,7 @@ namespace LesaHiCache.Models.Flux;
 /// <summary>
 /// Single-stream block (diffusers <c>FluxSingleTransformerBlock</c>): one modulation for the
 /// concatenated [text, image] tokens, attention and MLP in parallel, one fused output projection.
+/// Its cacheable item is that projection's output, before the gate.
 /// </summary>
 public sealed class FluxSingleTransformerBlock : nn.Module
 {
@@ -27,13 +29,21 @@ public sealed class FluxSingleTransformerBlock : nn.Module
     }
 
     /// <summary>Runs the block on the concatenated [text, image] tokens [B, L, C].</summary>
-    public Tensor Forward(Tensor tokens, Tensor temb, RotaryTables rope)
+    public Tensor Forward(Tensor tokens, Tensor temb, RotaryTables rope) => Forward(tokens, temb, rope, NoFeatureCache.Instance, "");
+
+    /// <summary>Runs the block, asking <paramref name="cache"/> for the item <c>{prefix}fused</c>.</summary>
+    public Tensor Forward(Tensor tokens, Tensor temb, RotaryTables rope, IFeatureCacheStep cache, string prefix)
     {
+        ArgumentNullException.ThrowIfNull(cache);
         using var scope = NewDisposeScope();
-        var (normed, gate) = norm.forward(tokens, temb);
-        var mlp = nn.functional.gelu(proj_mlp.forward(normed), TorchSharp.Modules.GELU.Approximate.tanh);
-        var attention = attn.Forward(normed, rope);
-        var fused = proj_out.forward(cat([attention, mlp], dim: 2));
+        var (shift, scale, gate) = norm.Modulate(temb);
+        var fused = cache.Item(prefix + "fused", () =>
+        {
+            var normed = AdaLayerNormZeroSingle.Normalize(tokens, shift, scale);
+            var mlp = nn.functional.gelu(proj_mlp.call(normed), TorchSharp.Modules.GELU.Approximate.tanh);
+            var attention = attn.Forward(normed, rope);
+            return proj_out.call(cat([attention, mlp], dim: 2));
+        });
         var result = tokens + gate.unsqueeze(1) * fused;
         if (result.dtype == ScalarType.Float16)
         {

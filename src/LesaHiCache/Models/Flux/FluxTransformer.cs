@@ -1,3 +1,4 @@
+using LesaHiCache.Caching;
 using LesaHiCache.Layers;
 using LesaHiCache.Weights;
 using TorchSharp;
@@ -99,19 +100,49 @@ public sealed class FluxTransformer : nn.Module<FluxTransformerInput, Tensor>
         var (cos, sin) = pos_embed.Tables(cat([input.TextIds, input.ImageIds], dim: 0));
         using var rope = new RotaryTables(cos, sin);
 
-        foreach (var block in transformer_blocks)
+        var cache = input.Cache;
+        var firstBlock = 0;
+        if (cache is { NeedsFirstBlockSignal: true } && transformer_blocks.Count > 0)
         {
-            (image, context) = block.Forward(image, context, temb, rope);
+            var (firstImage, firstContext) = transformer_blocks[0].Forward(image, context, temb, rope);
+            cache.ReportFirstBlockResidual(firstImage - image);
+            (image, context, firstBlock) = (firstImage, firstContext, 1);
+        }
+
+        if (cache is { Level: CacheLevel.Model })
+        {
+            var (blockImage, blockContext) = (image, context);
+            image = cache.Item("hidden", () => RunBlocks(blockImage, blockContext, temb, rope, firstBlock, NoFeatureCache.Instance));
+        }
+        else
+        {
+            image = RunBlocks(image, context, temb, rope, firstBlock, (IFeatureCacheStep?)cache ?? NoFeatureCache.Instance);
+        }
+
+        return proj_out.call(norm_out.forward(image, temb)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Blocks from <paramref name="firstBlock"/> on; returns the image tokens after the last one.</summary>
+    private Tensor RunBlocks(Tensor image, Tensor context, Tensor temb, RotaryTables rope, int firstBlock, IFeatureCacheStep cache)
+    {
+        for (var i = firstBlock; i < transformer_blocks.Count; i++)
+        {
+            (image, context) = transformer_blocks[i].Forward(image, context, temb, rope, cache, BlockPrefix(i));
         }
 
         var textLength = context.shape[1];
         var tokens = cat([context, image], dim: 1);
-        foreach (var block in single_transformer_blocks)
+        for (var i = 0; i < single_transformer_blocks.Count; i++)
         {
-            tokens = block.Forward(tokens, temb, rope);
+            tokens = single_transformer_blocks[i].Forward(tokens, temb, rope, cache, SingleBlockPrefix(i));
         }
 
-        image = tokens[.., (int)textLength..];
-        return proj_out.forward(norm_out.forward(image, temb)).MoveToOuterDisposeScope();
+        return tokens[.., (int)textLength..];
     }
+
+    /// <summary>Key prefix of double-stream block i's cached items.</summary>
+    public static string BlockPrefix(int i) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"double{i}.");
+
+    /// <summary>Key prefix of single-stream block i's cached item.</summary>
+    public static string SingleBlockPrefix(int i) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"single{i}.");
 }

@@ -1,3 +1,4 @@
+using LesaHiCache.Caching;
 using LesaHiCache.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -6,7 +7,8 @@ namespace LesaHiCache.Models.Flux;
 
 /// <summary>
 /// Double-stream MMDiT block (diffusers <c>FluxTransformerBlock</c>): image and text tokens keep
-/// separate weights and modulation but attend jointly.
+/// separate weights and modulation but attend jointly. Its cacheable items are the attention and
+/// MLP outputs of both streams before their gates.
 /// </summary>
 public sealed class FluxTransformerBlock : nn.Module
 {
@@ -28,26 +30,37 @@ public sealed class FluxTransformerBlock : nn.Module
     }
 
     /// <summary>Runs the block; returns the updated (image, context) streams.</summary>
-    public (Tensor Image, Tensor Context) Forward(Tensor image, Tensor context, Tensor temb, RotaryTables rope)
-    {
-        using var scope = NewDisposeScope();
-        var (normedImage, imageMod) = norm1.forward(image, temb);
-        var (normedContext, contextMod) = norm1_context.forward(context, temb);
-        var (imageAttention, contextAttention) = attn.Forward(normedImage, normedContext, rope);
+    public (Tensor Image, Tensor Context) Forward(Tensor image, Tensor context, Tensor temb, RotaryTables rope) =>
+        Forward(image, context, temb, rope, NoFeatureCache.Instance, "");
 
-        var newImage = ApplyMlp(image + imageMod.GateMsa.unsqueeze(1) * imageAttention, imageMod, ff);
-        var newContext = ApplyMlp(context + contextMod.GateMsa.unsqueeze(1) * contextAttention, contextMod, ff_context);
+    /// <summary>
+    /// Runs the block, asking <paramref name="cache"/> for the items <c>{prefix}img_attn</c>,
+    /// <c>txt_attn</c>, <c>img_mlp</c> and <c>txt_mlp</c>: on a forecast step only the modulation and
+    /// the gated residual additions are computed.
+    /// </summary>
+    public (Tensor Image, Tensor Context) Forward(Tensor image, Tensor context, Tensor temb, RotaryTables rope, IFeatureCacheStep cache, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        using var scope = NewDisposeScope();
+        var imageMod = norm1.Modulate(temb);
+        var contextMod = norm1_context.Modulate(temb);
+        var (imageAttention, contextAttention) = cache.Items(prefix + "img_attn", prefix + "txt_attn", () => attn.Forward(
+            AdaLayerNormZero.NormalizeForAttention(image, imageMod),
+            AdaLayerNormZero.NormalizeForAttention(context, contextMod),
+            rope));
+
+        var newImage = image + imageMod.GateMsa.unsqueeze(1) * imageAttention;
+        var imageMlp = cache.Item(prefix + "img_mlp", () => ff.call(AdaLayerNormZero.NormalizeForMlp(newImage, imageMod)));
+        newImage = newImage + imageMod.GateMlp.unsqueeze(1) * imageMlp;
+
+        var newContext = context + contextMod.GateMsa.unsqueeze(1) * contextAttention;
+        var contextMlp = cache.Item(prefix + "txt_mlp", () => ff_context.call(AdaLayerNormZero.NormalizeForMlp(newContext, contextMod)));
+        newContext = newContext + contextMod.GateMlp.unsqueeze(1) * contextMlp;
         if (newContext.dtype == ScalarType.Float16)
         {
             newContext = newContext.clip(-65504, 65504);
         }
 
         return (newImage.MoveToOuterDisposeScope(), newContext.MoveToOuterDisposeScope());
-    }
-
-    private static Tensor ApplyMlp(Tensor x, ZeroModulation modulation, FeedForward mlp)
-    {
-        var normed = Modulation.Apply(Modulation.LayerNorm(x), modulation.ShiftMlp, modulation.ScaleMlp);
-        return x + modulation.GateMlp.unsqueeze(1) * mlp.forward(normed);
     }
 }

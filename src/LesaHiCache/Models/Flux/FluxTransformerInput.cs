@@ -12,6 +12,7 @@ namespace LesaHiCache.Models.Flux;
 /// <param name="ImageIds">Image token positions [L_img, axes].</param>
 /// <param name="TextIds">Text token positions [L_txt, axes] (zeros in FLUX).</param>
 /// <param name="Guidance">Distilled guidance scale [B], for configs with guidance_embeds.</param>
+/// <param name="Cache">This forward's view of a feature cache; null computes everything.</param>
 public sealed record FluxTransformerInput(
     Tensor Image,
     Tensor Text,
@@ -19,4 +20,5 @@ public sealed record FluxTransformerInput(
     Tensor Timestep,
     Tensor ImageIds,
     Tensor TextIds,
-    Tensor? Guidance = null);
+    Tensor? Guidance = null,
+    LesaHiCache.Caching.ITransformerCacheStep? Cache = null);

@@ -1,0 +1,34 @@
+using LesaHiCache.Caching.Forecasting;
+using LesaHiCache.Caching.Schedules;
+using Microsoft.Extensions.Logging;
+
+namespace LesaHiCache.Caching;
+
+/// <summary>
+/// How to cache: what (<see cref="Level"/>), when to compute fully (<see cref="Schedule"/>) and how to
+/// forecast (<see cref="Forecaster"/>); any combination works. The defaults are the papers' operating
+/// point: module level, HiCache order 2 sigma 0.5, warm-up 3 and interval 7 (10 full steps of 50).
+/// </summary>
+public sealed record CacheConfig
+{
+    /// <summary>The papers' operating point.</summary>
+    public static CacheConfig Default { get; } = new();
+
+    /// <summary>What is cached.</summary>
+    public CacheLevel Level { get; init; } = CacheLevel.Module;
+
+    /// <summary>Creates the forecaster of one session (it holds that session's state).</summary>
+    public Func<IFeatureForecaster> Forecaster { get; init; } = () => new HiCache(2, 0.5);
+
+    /// <summary>When to compute fully.</summary>
+    public ICacheSchedule Schedule { get; init; } = new FixedIntervalSchedule(7, warmup: 3);
+
+    /// <summary>
+    /// Shadow mode: forecast steps on which the real outputs are computed too and the forecast error
+    /// recorded (the forecast is still what the generation uses). Null: none.
+    /// </summary>
+    public IReadOnlySet<int>? ShadowSteps { get; init; }
+
+    /// <summary>Receives one Debug line per step decision.</summary>
+    public ILogger? Logger { get; init; }
+}

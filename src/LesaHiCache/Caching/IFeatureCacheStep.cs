@@ -1,0 +1,70 @@
+using static TorchSharp.torch;
+
+namespace LesaHiCache.Caching;
+
+/// <summary>Granularity of what is cached (ALGORITHMS.md section 1).</summary>
+public enum CacheLevel
+{
+    /// <summary>Each block's branch outputs before their gates (attention and MLP of both streams; the fused single-stream projection).</summary>
+    Module,
+
+    /// <summary>The image hidden state after the last block: no block runs on a forecast step.</summary>
+    Model,
+
+    /// <summary>The residual block(x) - x of every block of a block list (the generic adapter).</summary>
+    Block,
+}
+
+/// <summary>
+/// What a model's blocks ask during one forward: on a full step <see cref="Item"/> computes (and
+/// the cache records the result); on a forecast step it returns the forecast without computing.
+/// </summary>
+public interface IFeatureCacheStep
+{
+    /// <summary>The value of cached item <paramref name="key"/>: computed, or forecast.</summary>
+    Tensor Item(string key, Func<Tensor> compute);
+
+    /// <summary>Two items produced by one computation (e.g. the image and text outputs of joint attention).</summary>
+    (Tensor First, Tensor Second) Items(string first, string second, Func<(Tensor First, Tensor Second)> compute);
+}
+
+/// <summary>A transformer forward's view of the cache: the level, and the decision for this step.</summary>
+public interface ITransformerCacheStep : IFeatureCacheStep
+{
+    /// <summary>What is cached.</summary>
+    CacheLevel Level { get; }
+
+    /// <summary>Whether the first block must run and report its residual before the decision (adaptive schedules).</summary>
+    bool NeedsFirstBlockSignal { get; }
+
+    /// <summary>Reports the first block's image-stream residual; the step's decision is made from it.</summary>
+    void ReportFirstBlockResidual(Tensor residual);
+
+    /// <summary>Whether this forward computes fully (known at once, or after <see cref="ReportFirstBlockResidual"/>).</summary>
+    bool IsFull { get; }
+}
+
+/// <summary>No caching: every item is computed.</summary>
+public sealed class NoFeatureCache : IFeatureCacheStep
+{
+    /// <summary>The instance.</summary>
+    public static NoFeatureCache Instance { get; } = new();
+
+    private NoFeatureCache()
+    {
+    }
+
+    /// <inheritdoc />
+    public Tensor Item(string key, Func<Tensor> compute)
+    {
+        ArgumentNullException.ThrowIfNull(compute);
+        return compute();
+    }
+
+    /// <inheritdoc />
+    public (Tensor First, Tensor Second) Items(string first, string second, Func<(Tensor First, Tensor Second)> compute)
+    {
+        ArgumentNullException.ThrowIfNull(compute);
+        return compute();
+    }
+}

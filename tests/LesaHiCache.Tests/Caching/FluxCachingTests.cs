@@ -1,0 +1,222 @@
+using LesaHiCache.Caching;
+using LesaHiCache.Caching.Forecasting;
+using LesaHiCache.Caching.Schedules;
+using LesaHiCache.Layers;
+using LesaHiCache.Models.Flux;
+using LesaHiCache.Sampling;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LesaHiCache.Tests.Caching;
+
+public sealed class FluxCachingTests : IDisposable
+{
+    private const int Steps = 50;
+    private readonly FluxTransformer transformer;
+    private readonly TextConditioning text;
+    private readonly TextConditioning nullText;
+
+    public FluxCachingTests()
+    {
+        manual_seed(31);
+        transformer = new FluxTransformer(TestConfigs.Tiny(layers: 2, singleLayers: 2));
+        transformer.eval();
+        var generator = new TorchSharp.torch.Generator(8);
+        text = new TextConditioning(randn([2, 3, 12], generator: generator), randn([2, 6], generator: generator));
+        nullText = new TextConditioning(zeros(1, 3, 12), zeros(1, 6));
+    }
+
+    public void Dispose()
+    {
+        transformer.Dispose();
+        text.Tokens.Dispose();
+        text.Pooled.Dispose();
+        nullText.Tokens.Dispose();
+        nullText.Pooled.Dispose();
+    }
+
+    private Tensor Generate(CacheSession? cache, int batch = 2, bool cfg = true)
+    {
+        using var flow = new FluxFlowModel(transformer, 4, 4, cache: cache);
+        using var noise = SeededNoise.Draw(Enumerable.Range(0, batch).Select(i => (long)(100 + i)).ToList(), [16, 8], CPU);
+        var options = cfg ? new SamplerOptions { Steps = Steps, GuidanceScale = 3, NullText = nullText } : new SamplerOptions { Steps = Steps };
+        var conditioning = batch == 2 ? text : new TextConditioning(text.Tokens[..batch], text.Pooled[..batch]);
+        return FlowMatchEulerSampler.Sample(flow, conditioning, noise, options);
+    }
+
+    private static CacheConfig Config(CacheLevel level, ICacheSchedule schedule, Func<IFeatureForecaster>? forecaster = null) =>
+        new() { Level = level, Schedule = schedule, Forecaster = forecaster ?? (() => new HiCache(2, 0.5)) };
+
+    [Theory]
+    [InlineData(CacheLevel.Module)]
+    [InlineData(CacheLevel.Model)]
+    public void IntervalOne_IsBitIdenticalToNoCaching(CacheLevel level)
+    {
+        using var reference = Generate(null);
+        using var session = new CacheSession(Config(level, new FixedIntervalSchedule(1, warmup: 0)));
+        using var cached = Generate(session);
+        Assert.True(reference.eq(cached).all().item<bool>());
+        Assert.Equal(Steps, session.Statistics.FullSteps.Count);
+    }
+
+    [Theory]
+    [InlineData(CacheLevel.Module)]
+    [InlineData(CacheLevel.Model)]
+    public void ForecastSteps_RunNoAttentionAndNoMlp(CacheLevel level)
+    {
+        var counts = new Dictionary<string, int>();
+        var hooks = transformer.named_modules()
+            .Where(m => m.name.EndsWith("attn.to_q", StringComparison.Ordinal) || m.name.EndsWith("ff.net.2", StringComparison.Ordinal)
+                || m.name.EndsWith("ff_context.net.2", StringComparison.Ordinal) || m.name.EndsWith("proj_mlp", StringComparison.Ordinal))
+            .Select(m =>
+            {
+                counts[m.name] = 0;
+                return ((LinearLayer)m.module).register_forward_hook((module, input, output) =>
+                {
+                    counts[m.name]++;
+                    return output;
+                });
+            })
+            .ToList();
+        try
+        {
+            using var session = new CacheSession(Config(level, new FixedIntervalSchedule(7, warmup: 3)));
+            using var result = Generate(session);
+            Assert.Equal([0, 1, 2, 3, 10, 17, 24, 31, 38, 45], session.Statistics.FullSteps);
+            Assert.Equal(40, session.Statistics.ForecastSteps.Count);
+            Assert.Equal(10, counts.Count); // 2 double blocks x (to_q, ff, ff_context) + 2 single blocks x (to_q, proj_mlp)
+            Assert.All(counts, c => Assert.Equal(10, c.Value)); // one batched CFG call per full step, none on forecast steps
+        }
+        finally
+        {
+            hooks.ForEach(h => h.remove());
+        }
+    }
+
+    [Fact]
+    public void ModuleLevel_CachesFourItemsPerDoubleBlockAndOnePerSingleBlock()
+    {
+        using var session = new CacheSession(Config(CacheLevel.Module, new FixedIntervalSchedule(7, warmup: 3)));
+        using var result = Generate(session);
+        Assert.Equal(2 * 4 + 2 * 1, session.Statistics.Items);
+        // HiCache order 2 keeps 3 float32 tensors per item. CFG batches [null; text]: 4 rows.
+        // Per double block 2 image items [4, 16, 16] and 2 text items [4, 3, 16]; per single block one fused [4, 19, 16].
+        const long Bytes = 4, Rows = 4, Width = 16;
+        var perCoefficient = 2 * (2 * Rows * 16 * Width * Bytes + 2 * Rows * 3 * Width * Bytes) + 2 * (Rows * 19 * Width * Bytes);
+        Assert.Equal(3 * perCoefficient, session.Statistics.PeakCacheBytes);
+        Assert.Equal(session.Statistics.PeakCacheBytes / 2.0, session.Statistics.PeakCacheBytesPerItem);
+    }
+
+    [Theory]
+    [InlineData(CacheLevel.Module)]
+    [InlineData(CacheLevel.Model)]
+    public void CachedGeneration_StaysCloseToTheReference_AndHiCacheBeatsReuse(CacheLevel level)
+    {
+        using var reference = Generate(null);
+        using var hicache = new CacheSession(Config(level, new FixedIntervalSchedule(3, warmup: 3)));
+        using var fora = new CacheSession(Config(level, new FixedIntervalSchedule(3, warmup: 3), () => new Fora()));
+        using var a = Generate(hicache);
+        using var b = Generate(fora);
+        double Error(Tensor x) => (x - reference).abs().mean().item<float>() / reference.abs().mean().item<float>();
+        Assert.True(Error(a) < 0.25, $"hicache rel L1 {Error(a):F3}");
+        Assert.True(Error(a) < Error(b), $"hicache {Error(a):F4} vs fora {Error(b):F4}");
+    }
+
+    [Fact]
+    public void SeparateCfgBranches_KeepSeparateState()
+    {
+        // Null conditioning with a different token count forces two transformer calls per step.
+        using var nullTokens = zeros(1, 2, 12);
+        using var nullPooled = zeros(1, 6);
+        var shortNull = new TextConditioning(nullTokens, nullPooled);
+        using var flow = new FluxFlowModel(transformer, 4, 4, cache: new CacheSession(Config(CacheLevel.Model, new FixedIntervalSchedule(7, warmup: 3))));
+        using var noise = SeededNoise.Draw([1, 2], [16, 8], CPU);
+        using var result = FlowMatchEulerSampler.Sample(flow, text, noise, new SamplerOptions { Steps = Steps, GuidanceScale = 3, NullText = shortNull });
+        Assert.Equal(2, flow.Cache!.Statistics.Items);
+        flow.Cache.Dispose();
+    }
+
+    [Fact]
+    public void LiveTensorCount_IsFlatOver20CachedGenerations()
+    {
+        using var session = new CacheSession(Config(CacheLevel.Module, new FixedIntervalSchedule(7, warmup: 3)));
+        using (var warm = Generate(session))
+        {
+        }
+
+        var live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (var i = 0; i < 20; i++)
+        {
+            using var result = Generate(session);
+        }
+
+        Assert.Equal(live, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
+    public void TwoThreads_WithTheirOwnSessions_DoNotInterfere()
+    {
+        using var expected = Generate(new CacheSession(Config(CacheLevel.Module, new FixedIntervalSchedule(5, warmup: 3))));
+        var results = new Tensor[2];
+        var threads = Enumerable.Range(0, 2).Select(i => new Thread(() =>
+        {
+            using var _ = no_grad();
+            using var session = new CacheSession(Config(CacheLevel.Module, new FixedIntervalSchedule(5, warmup: 3)));
+            results[i] = Generate(session);
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.All(results, r => Assert.True(r.eq(expected).all().item<bool>()));
+        Array.ForEach(results, r => r.Dispose());
+    }
+
+    [Fact]
+    public void ChangingTheBatchWithinAGeneration_IsAClearError()
+    {
+        using var session = new CacheSession(Config(CacheLevel.Module, new FixedIntervalSchedule(7, warmup: 3)));
+        session.BeginGeneration(new FlowMatchSchedule(10, TimestepShift.None, 16).Times, 2);
+        session.BeginStep(0);
+        session.NextForward([2, 16, 8]);
+        session.BeginStep(1);
+        var error = Assert.Throws<InvalidOperationException>(() => session.NextForward([3, 16, 8]));
+        Assert.Contains("BeginGeneration", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ANewGeneration_WithOtherShapesAndSteps_StartsClean()
+    {
+        using var session = new CacheSession(Config(CacheLevel.Module, new FixedIntervalSchedule(7, warmup: 3)));
+        using (var first = Generate(session))
+        {
+        }
+
+        using var flow = new FluxFlowModel(transformer, 2, 2, cache: session);
+        using var noise = SeededNoise.Draw([5], [4, 8], CPU);
+        using var small = FlowMatchEulerSampler.Sample(flow, new TextConditioning(text.Tokens[..1], text.Pooled[..1]), noise, new SamplerOptions { Steps = 20 });
+        Assert.Equal(20, session.Statistics.FullSteps.Count + session.Statistics.ForecastSteps.Count);
+        Assert.Equal(1, session.Statistics.BatchItems);
+    }
+
+    [Fact]
+    public void ShadowMode_RecordsTheForecastErrorOnChosenSteps()
+    {
+        var config = Config(CacheLevel.Model, new FixedIntervalSchedule(7, warmup: 3)) with { ShadowSteps = new HashSet<int> { 5, 12 } };
+        using var session = new CacheSession(config);
+        using var result = Generate(session);
+        Assert.Equal([5, 12], session.Statistics.ShadowErrors.Select(e => e.Step));
+        Assert.All(session.Statistics.ShadowErrors, e => Assert.InRange(e.RelativeL1, 1e-7, 1.0));
+        Assert.All(session.Statistics.ShadowErrors, e => Assert.Equal("0:hidden", e.Item));
+    }
+
+    [Fact]
+    public void Adaptive_RunsTheFirstBlockEveryStep_AndSkipsSomeSteps()
+    {
+        using var session = new CacheSession(Config(CacheLevel.Model, new AdaptiveSchedule(0.3, maxConsecutiveForecasts: 4)));
+        using var reference = Generate(null);
+        using var result = Generate(session);
+        Assert.InRange(session.Statistics.ForecastSteps.Count, 1, 40);
+        Assert.Equal([0, 1, 2], session.Statistics.FullSteps.Take(3));
+        using var error = (result - reference).abs().mean() / reference.abs().mean();
+        Assert.True(error.item<float>() < 0.25);
+    }
+}
