@@ -13,7 +13,8 @@ namespace LesaHiCache.Models.Flux;
 /// </summary>
 public sealed class FluxFlowModel(FluxTransformer transformer, int heightTokens, int widthTokens, double distilledGuidance = 3.5, CacheSession? cache = null) : IFlowModel, IDisposable
 {
-    private readonly Tensor imageIds = FluxPositions.ImageIds(heightTokens, widthTokens, transformer.parameters().First().device);
+    private readonly Tensor imageIds = FluxPositions.ImageIds(heightTokens, widthTokens, transformer.parameters().First().device).DetachFromDisposeScope();
+    private readonly Dictionary<long, (Tensor TextIds, RotaryTables Rope)> positions = [];
 
     /// <summary>The wrapped transformer.</summary>
     public FluxTransformer Transformer { get; } = transformer;
@@ -39,12 +40,38 @@ public sealed class FluxFlowModel(FluxTransformer transformer, int heightTokens,
         using var scope = NewDisposeScope();
         var dtype = Transformer.parameters().First().dtype;
         var batch = latents.shape[0];
-        var textIds = zeros(text.Tokens.shape[1], imageIds.shape[1], ScalarType.Int64, latents.device);
+        var (textIds, rope) = Positions(text.Tokens.shape[1]);
         var guidance = Transformer.Config.GuidanceEmbeds ? full(batch, distilledGuidance, ScalarType.Float32, latents.device) : null;
-        var input = new FluxTransformerInput(latents.to_type(dtype), text.Tokens, text.Pooled, time, imageIds, textIds, guidance, Cache?.NextForward(latents.shape));
+        var input = new FluxTransformerInput(latents.to_type(dtype), text.Tokens, text.Pooled, time, imageIds, textIds, guidance, Cache?.NextForward(latents.shape), rope);
         return Transformer.forward(input).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Text ids and RoPE tables for a text length, kept for the adapter's lifetime (positions never change).</summary>
+    private (Tensor TextIds, RotaryTables Rope) Positions(long textTokens)
+    {
+        if (!positions.TryGetValue(textTokens, out var entry))
+        {
+            var textIds = zeros(textTokens, imageIds.shape[1], ScalarType.Int64, imageIds.device).DetachFromDisposeScope();
+            var rope = Transformer.RotaryTablesFor(textIds, imageIds);
+            rope.Cos.DetachFromDisposeScope();
+            rope.Sin.DetachFromDisposeScope();
+            entry = (textIds, rope);
+            positions[textTokens] = entry;
+        }
+
+        return entry;
+    }
+
     /// <inheritdoc />
-    public void Dispose() => imageIds.Dispose();
+    public void Dispose()
+    {
+        imageIds.Dispose();
+        foreach (var (textIds, rope) in positions.Values)
+        {
+            textIds.Dispose();
+            rope.Dispose();
+        }
+
+        positions.Clear();
+    }
 }

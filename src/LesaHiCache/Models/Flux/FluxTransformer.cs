@@ -97,8 +97,8 @@ public sealed class FluxTransformer : nn.Module<FluxTransformerInput, Tensor>
         var guidance = Config.GuidanceEmbeds ? input.Guidance!.to_type(image.dtype) * 1000 : null;
         var temb = time_text_embed.forward(input.Timestep.to_type(image.dtype) * 1000, guidance, input.Pooled.to_type(image.dtype));
         var context = context_embedder.forward(input.Text.to_type(image.dtype));
-        var (cos, sin) = pos_embed.Tables(cat([input.TextIds, input.ImageIds], dim: 0));
-        using var rope = new RotaryTables(cos, sin);
+        using var ownRope = input.Rope is null ? RotaryTablesFor(input.TextIds, input.ImageIds) : null;
+        var rope = input.Rope ?? ownRope!;
 
         var cache = input.Cache;
         var firstBlock = 0;
@@ -120,6 +120,16 @@ public sealed class FluxTransformer : nn.Module<FluxTransformerInput, Tensor>
         }
 
         return proj_out.call(norm_out.forward(image, temb)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>RoPE tables for the [text, image] token sequence; the positions are fixed during a generation, so callers may keep them.</summary>
+    public RotaryTables RotaryTablesFor(Tensor textIds, Tensor imageIds)
+    {
+        ArgumentNullException.ThrowIfNull(textIds);
+        ArgumentNullException.ThrowIfNull(imageIds);
+        using var ids = cat([textIds, imageIds], dim: 0);
+        var (cos, sin) = pos_embed.Tables(ids);
+        return new RotaryTables(cos, sin);
     }
 
     /// <summary>Blocks from <paramref name="firstBlock"/> on; returns the image tokens after the last one.</summary>

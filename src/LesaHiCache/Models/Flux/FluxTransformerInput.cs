@@ -13,6 +13,8 @@ namespace LesaHiCache.Models.Flux;
 /// <param name="TextIds">Text token positions [L_txt, axes] (zeros in FLUX).</param>
 /// <param name="Guidance">Distilled guidance scale [B], for configs with guidance_embeds.</param>
 /// <param name="Cache">This forward's view of a feature cache; null computes everything.</param>
+/// <param name="Rope">RoPE tables for [text, image] ids, when the caller keeps them across steps
+/// (<see cref="FluxTransformer.RotaryTablesFor"/>); null computes them from the ids.</param>
 public sealed record FluxTransformerInput(
     Tensor Image,
     Tensor Text,
@@ -21,4 +23,5 @@ public sealed record FluxTransformerInput(
     Tensor ImageIds,
     Tensor TextIds,
     Tensor? Guidance = null,
-    LesaHiCache.Caching.ITransformerCacheStep? Cache = null);
+    LesaHiCache.Caching.ITransformerCacheStep? Cache = null,
+    RotaryTables? Rope = null);
