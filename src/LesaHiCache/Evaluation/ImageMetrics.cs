@@ -1,0 +1,88 @@
+using static TorchSharp.torch;
+
+namespace LesaHiCache.Evaluation;
+
+/// <summary>
+/// Similarity of images to a reference (ALGORITHMS.md section 7). Images are [B, C, H, W] with values
+/// in [0, 1]; every metric returns one value per image. (No LPIPS: it needs a pretrained network.)
+/// </summary>
+public static class ImageMetrics
+{
+    /// <summary>SSIM constants of Wang et al.: K1 = 0.01, K2 = 0.03, data range 1.</summary>
+    public const double K1 = 0.01, K2 = 0.03;
+
+    /// <summary>PSNR in dB: 10 log10(1 / MSE); +infinity for identical images.</summary>
+    public static double[] PsnrDb(Tensor images, Tensor reference)
+    {
+        CheckPair(images, reference);
+        using var scope = NewDisposeScope();
+        var mse = (images.to_type(ScalarType.Float64) - reference.to_type(ScalarType.Float64)).pow(2).mean([1L, 2L, 3L]);
+        return mse.data<double>().ToArray().Select(m => m == 0 ? double.PositiveInfinity : -10 * Math.Log10(m)).ToArray();
+    }
+
+    /// <summary>mean|images - reference| / mean|reference| per image (any shape with a leading batch axis).</summary>
+    public static double[] RelativeL1(Tensor output, Tensor reference)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(reference);
+        if (!output.shape.SequenceEqual(reference.shape))
+        {
+            throw new ArgumentException($"Shapes differ: [{string.Join(", ", output.shape)}] vs [{string.Join(", ", reference.shape)}].", nameof(output));
+        }
+
+        using var scope = NewDisposeScope();
+        var a = output.to_type(ScalarType.Float64).flatten(1);
+        var b = reference.to_type(ScalarType.Float64).flatten(1);
+        var ratio = (a - b).abs().mean([1L]) / b.abs().mean([1L]).clamp_min(1e-300);
+        return ratio.data<double>().ToArray();
+    }
+
+    /// <summary>
+    /// SSIM with an 11x11 Gaussian window (sigma 1.5) over the valid region, per channel, averaged over
+    /// channels and positions. Images must be at least 11 pixels on each side.
+    /// </summary>
+    public static double[] Ssim(Tensor images, Tensor reference, int window = 11, double sigma = 1.5)
+    {
+        CheckPair(images, reference);
+        if (images.shape[2] < window || images.shape[3] < window)
+        {
+            throw new ArgumentException($"SSIM needs images of at least {window}x{window}, got {images.shape[2]}x{images.shape[3]}.", nameof(images));
+        }
+
+        using var scope = NewDisposeScope();
+        var channels = images.shape[1];
+        var x = images.to_type(ScalarType.Float64);
+        var y = reference.to_type(ScalarType.Float64);
+        var kernel = GaussianWindow(window, sigma, images.device).expand(channels, 1, window, window);
+        Tensor Filter(Tensor t) => nn.functional.conv2d(t, kernel, groups: channels);
+        var (c1, c2) = (K1 * K1, K2 * K2);
+        var muX = Filter(x);
+        var muY = Filter(y);
+        var varX = Filter(x * x) - muX * muX;
+        var varY = Filter(y * y) - muY * muY;
+        var covariance = Filter(x * y) - muX * muY;
+        var map = (2 * muX * muY + c1) * (2 * covariance + c2) / ((muX * muX + muY * muY + c1) * (varX + varY + c2));
+        return map.mean([1L, 2L, 3L]).data<double>().ToArray();
+    }
+
+    /// <summary>Normalised 2-D Gaussian window [1, 1, size, size] in float64.</summary>
+    public static Tensor GaussianWindow(int size, double sigma, Device? device = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+        using var scope = NewDisposeScope();
+        var offsets = arange(size, ScalarType.Float64, device) - (size - 1) / 2.0;
+        var g = exp(-offsets.pow(2) / (2 * sigma * sigma));
+        g = g / g.sum();
+        return outer(g, g).view(1, 1, size, size).MoveToOuterDisposeScope();
+    }
+
+    private static void CheckPair(Tensor images, Tensor reference)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(reference);
+        if (images.dim() != 4 || !images.shape.SequenceEqual(reference.shape))
+        {
+            throw new ArgumentException($"Expected two [B, C, H, W] batches of the same shape, got [{string.Join(", ", images.shape)}] and [{string.Join(", ", reference.shape)}].", nameof(images));
+        }
+    }
+}
