@@ -6,5 +6,6 @@ var root = new RootCommand("LesaHiCache: feature caching for Diffusion Transform
     InspectCommand.Create(),
     TrainModelCommand.Create(),
     ModelCardCommand.Create(),
+    EvaluateCommand.Create(),
 };
 return root.Parse(args).Invoke();

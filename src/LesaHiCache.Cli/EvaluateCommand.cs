@@ -1,0 +1,182 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LesaHiCache.Caching;
+using LesaHiCache.Shapes.Evaluation;
+using LesaHiCache.Shapes.Model;
+using LesaHiCache.Shapes.Task;
+using static TorchSharp.torch;
+
+namespace LesaHiCache.Cli;
+
+/// <summary>
+/// <c>evaluate</c>: the quality-vs-speedup frontier of forecasters x schedules against the uncached
+/// reference on the same prompts and seeds, as a table, JSON, a plot and images.
+/// </summary>
+internal static class EvaluateCommand
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static Command Create()
+    {
+        var defaults = new EvaluationOptions();
+        var model = new Option<string?>("--model") { Description = "A shapes model folder (default: the bundled model)." };
+        var methods = new Option<string>("--methods") { Description = "Comma-separated: none, fora, taylorseer[:order=O], hicache[:order=O][:sigma=S]; each may add :level=module|model.", DefaultValueFactory = _ => "none,fora,taylorseer:order=1,taylorseer:order=2,hicache:order=2:sigma=0.5" };
+        var schedules = new Option<string>("--schedules") { Description = "Comma-separated: interval:N[:W[:T]], budget:B, adaptive:threshold[:max], stages:N0:N1:N2, mask:0;1;...", DefaultValueFactory = _ => "interval:7:3,interval:10:3" };
+        var level = new Option<string>("--level") { Description = "Default cache level: module or model.", DefaultValueFactory = _ => "module" };
+        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => defaults.Steps, Description = "Sampler steps." };
+        var prompts = new Option<int>("--prompts") { DefaultValueFactory = _ => defaults.Prompts, Description = "Prompts, drawn from the task grammar." };
+        var promptSeed = new Option<int>("--prompt-seed") { DefaultValueFactory = _ => defaults.PromptSeed, Description = "Seed of the prompt sample." };
+        var noiseSeed = new Option<long>("--noise-seed") { DefaultValueFactory = _ => defaults.NoiseSeed, Description = "Noise seed of prompt 0 (prompt i: seed + i)." };
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => defaults.Batch, Description = "Images per generation." };
+        var repeats = new Option<int>("--repeats") { DefaultValueFactory = _ => defaults.Repeats, Description = "Timing repeats (median)." };
+        var json = new Option<string?>("--json") { Description = "Write the report as JSON." };
+        var markdown = new Option<string?>("--markdown") { Description = "Write the table as Markdown." };
+        var plot = new Option<string?>("--plot") { Description = "Write PSNR vs wall speedup as PNG." };
+        var images = new Option<string?>("--save-images") { Description = "Write the reference and every run's images as PNG into this folder." };
+        var command = new Command("evaluate", "Measure quality vs speedup of forecasters and schedules against the uncached reference.")
+        {
+            model, methods, schedules, level, steps, prompts, promptSeed, noiseSeed, batch, repeats, json, markdown, plot, images,
+        };
+        command.SetAction(parse =>
+        {
+            IReadOnlyList<MethodSpec> methodList;
+            IReadOnlyList<ScheduleSpec> scheduleList;
+            try
+            {
+                var defaultLevel = parse.GetValue(level) switch { "model" => CacheLevel.Model, "module" => CacheLevel.Module, var other => throw new FormatException($"--level is module or model, not '{other}'.") };
+                methodList = MethodSpec.ParseList(parse.GetValue(methods)!, defaultLevel);
+                scheduleList = ScheduleSpec.ParseList(parse.GetValue(schedules)!);
+            }
+            catch (FormatException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 2;
+            }
+
+            var options = new EvaluationOptions
+            {
+                Steps = parse.GetValue(steps),
+                Prompts = parse.GetValue(prompts),
+                PromptSeed = parse.GetValue(promptSeed),
+                NoiseSeed = parse.GetValue(noiseSeed),
+                Batch = parse.GetValue(batch),
+                Repeats = parse.GetValue(repeats),
+            };
+            if (options.Steps < 1 || options.Prompts < 1 || options.Batch < 1 || options.Repeats < 1)
+            {
+                Console.Error.WriteLine("error: --steps, --prompts, --batch and --repeats must be at least 1.");
+                return 2;
+            }
+
+            return Run(parse.GetValue(model) ?? ShapesModel.BundledFolder, methodList, scheduleList, options, parse.GetValue(json), parse.GetValue(markdown), parse.GetValue(plot), parse.GetValue(images));
+        });
+        return command;
+    }
+
+    private static int Run(string folder, IReadOnlyList<MethodSpec> methods, IReadOnlyList<ScheduleSpec> schedules, EvaluationOptions options, string? jsonPath, string? markdownPath, string? plotPath, string? imageFolder)
+    {
+        using var cancel = CliLogging.CancelOnCtrlC();
+        using var model = ShapesModel.Load(folder, cuda.is_available() ? CUDA : CPU);
+        var evaluator = new Evaluator(model, options);
+        var runs = Evaluator.Runs(methods, schedules);
+        var report = CliLogging.WithProgress("evaluating", progress => evaluator.Run(
+            methods, schedules, progress, batch => SaveImages(imageFolder, runs, batch), cancel.Token));
+
+        var table = Markdown(report);
+        Console.WriteLine(table);
+        if (!report.Complete)
+        {
+            Console.Error.WriteLine($"Stopped early: figures cover the {report.Prompts} prompts completed.");
+        }
+
+        Write(jsonPath, JsonSerializer.Serialize(report, Json));
+        Write(markdownPath, table);
+        if (plotPath is not null)
+        {
+            Plot(report, plotPath);
+        }
+
+        return report.Complete ? 0 : 130;
+    }
+
+    private static void Write(string? path, string text)
+    {
+        if (path is null)
+        {
+            return;
+        }
+
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        File.WriteAllText(path, text);
+    }
+
+    /// <summary>Reference images are ref-{i}.png; a run's are {method}__{schedule}-{i}.png, so pairs share the index.</summary>
+    private static void SaveImages(string? folder, IReadOnlyList<(MethodSpec Method, ScheduleSpec Schedule)> runs, GeneratedBatch batch)
+    {
+        if (folder is null)
+        {
+            return;
+        }
+
+        var name = batch.Run < 0 ? "ref" : Sanitize($"{runs[batch.Run].Method.Text}__{runs[batch.Run].Schedule.Text}");
+        for (var i = 0; i < batch.Images.Count; i++)
+        {
+            var path = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"{name}-{batch.FirstPrompt + i:D3}.png"));
+            RgbImage.SavePng(batch.Images[i], SceneLayout.ImageSize, SceneLayout.ImageSize, path, scale: 4);
+        }
+    }
+
+    private static string Sanitize(string text) => new(text.Select(c => char.IsLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '-').ToArray());
+
+    internal static string Markdown(EvaluationReport report)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.AppendLine(string.Create(c, $"{report.Prompts} prompts (prompt seed {report.PromptSeed}, noise seeds {report.NoiseSeed}..{report.NoiseSeed + report.Prompts - 1}), {report.Steps} steps, batch {report.Batch}, CFG {report.GuidanceScale}, {report.Device}, {report.Threads} threads, median of {report.Repeats} repeat(s)."));
+        text.AppendLine(string.Create(c, $"Uncached reference: {report.Reference.SecondsPerImage:F3} s per image, fidelity {report.Reference.Fidelity:F3}."));
+        text.AppendLine();
+        text.AppendLine("| method | level | schedule | full steps | NFE speedup | wall speedup | PSNR (dB) | SSIM | rel. L1 | fidelity | cache (MiB) | forecast ms/step |");
+        text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in report.Results)
+        {
+            text.AppendLine(string.Create(c, $"| {r.Method} | {r.Level} | {r.Schedule} | {r.FullSteps:0.#} | {r.NfeSpeedup:F2}x | {r.WallSpeedup:F2}x | {r.PsnrDb:F2} | {r.Ssim:F4} | {r.RelativeL1:F4} | {r.Fidelity:F3} | {r.CacheMib:F2} | {r.ForecastMsPerStep:F2} |"));
+        }
+
+        return text.ToString();
+    }
+
+    private static void Plot(EvaluationReport report, string path)
+    {
+        var plot = new ScottPlot.Plot();
+        foreach (var group in report.Results.GroupBy(r => $"{r.Method} ({r.Level})"))
+        {
+            var points = group.OrderBy(r => r.WallSpeedup).ToList();
+            var scatter = plot.Add.Scatter(points.Select(p => p.WallSpeedup).ToArray(), points.Select(p => double.IsFinite(p.PsnrDb) ? p.PsnrDb : 100).ToArray());
+            scatter.LegendText = group.Key;
+        }
+
+        plot.Title(string.Create(CultureInfo.InvariantCulture, $"Quality vs speedup ({report.Prompts} prompts, {report.Steps} steps)"));
+        plot.XLabel("wall-clock speedup vs uncached (x)");
+        plot.YLabel("PSNR vs uncached (dB)");
+        plot.ShowLegend();
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        plot.SavePng(path, 900, 550);
+    }
+}

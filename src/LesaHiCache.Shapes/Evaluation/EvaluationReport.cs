@@ -1,0 +1,42 @@
+using System.Text.Json.Serialization;
+
+namespace LesaHiCache.Shapes.Evaluation;
+
+/// <summary>The uncached reference's figures.</summary>
+public sealed record ReferenceResult(
+    [property: JsonPropertyName("seconds_per_image")] double SecondsPerImage,
+    [property: JsonPropertyName("fidelity")] double Fidelity);
+
+/// <summary>One method x schedule, compared with the reference on the same prompts and seeds.</summary>
+public sealed record MethodResult(
+    [property: JsonPropertyName("method")] string Method,
+    [property: JsonPropertyName("schedule")] string Schedule,
+    [property: JsonPropertyName("level")] string Level,
+    [property: JsonPropertyName("full_steps")] double FullSteps,
+    [property: JsonPropertyName("nfe_speedup")] double NfeSpeedup,
+    [property: JsonPropertyName("wall_speedup")] double WallSpeedup,
+    [property: JsonPropertyName("seconds_per_image")] double SecondsPerImage,
+    [property: JsonPropertyName("psnr_db")] double PsnrDb,
+    [property: JsonPropertyName("ssim")] double Ssim,
+    [property: JsonPropertyName("rel_l1")] double RelativeL1,
+    [property: JsonPropertyName("fidelity")] double Fidelity,
+    [property: JsonPropertyName("cache_mib")] double CacheMib,
+    [property: JsonPropertyName("forecast_ms_per_step")] double ForecastMsPerStep);
+
+/// <summary>
+/// What <see cref="Evaluator"/> measured. Wall times are medians over repeats of the per-image time,
+/// with the reference and every run interleaved batch by batch; quality is the mean over images.
+/// </summary>
+public sealed record EvaluationReport(
+    [property: JsonPropertyName("steps")] int Steps,
+    [property: JsonPropertyName("prompts")] int Prompts,
+    [property: JsonPropertyName("prompt_seed")] int PromptSeed,
+    [property: JsonPropertyName("noise_seed")] long NoiseSeed,
+    [property: JsonPropertyName("batch")] int Batch,
+    [property: JsonPropertyName("repeats")] int Repeats,
+    [property: JsonPropertyName("guidance_scale")] double GuidanceScale,
+    [property: JsonPropertyName("device")] string Device,
+    [property: JsonPropertyName("threads")] int Threads,
+    [property: JsonPropertyName("complete")] bool Complete,
+    [property: JsonPropertyName("reference")] ReferenceResult Reference,
+    [property: JsonPropertyName("results")] IReadOnlyList<MethodResult> Results);

@@ -1,0 +1,221 @@
+using System.Diagnostics;
+using LesaHiCache.Caching;
+using LesaHiCache.Evaluation;
+using LesaHiCache.Shapes.Model;
+using LesaHiCache.Shapes.Task;
+using static TorchSharp.torch;
+
+namespace LesaHiCache.Shapes.Evaluation;
+
+/// <summary>Settings of one evaluation run.</summary>
+public sealed record EvaluationOptions
+{
+    /// <summary>Sampler steps.</summary>
+    public int Steps { get; init; } = 50;
+
+    /// <summary>Number of prompts, drawn from the task grammar with <see cref="PromptSeed"/>.</summary>
+    public int Prompts { get; init; } = 32;
+
+    /// <summary>Seed of the prompt sample.</summary>
+    public int PromptSeed { get; init; } = 20261125;
+
+    /// <summary>Noise seed of prompt 0 (prompt i uses NoiseSeed + i).</summary>
+    public long NoiseSeed { get; init; } = 7000;
+
+    /// <summary>Images per generation.</summary>
+    public int Batch { get; init; } = 8;
+
+    /// <summary>Timing repeats (medians are reported); images come from the first.</summary>
+    public int Repeats { get; init; } = 1;
+
+    /// <summary>CFG scale of the generations.</summary>
+    public double GuidanceScale { get; init; } = new ShapesGenerationOptions().GuidanceScale;
+}
+
+/// <summary>A finished generation of one run on one batch (for saving images).</summary>
+/// <param name="Run">-1 for the reference, else the index into the method x schedule runs.</param>
+/// <param name="FirstPrompt">Index of the batch's first prompt.</param>
+/// <param name="Images">RGB bytes per image.</param>
+public sealed record GeneratedBatch(int Run, int FirstPrompt, IReadOnlyList<byte[]> Images);
+
+/// <summary>
+/// Runs the uncached reference and every method x schedule on the same prompts and noise seeds,
+/// interleaved batch by batch so machine noise hits all of them alike, and compares each with the
+/// reference (PSNR, SSIM, relative L1 of the output, prompt fidelity) and in wall time.
+/// </summary>
+public sealed class Evaluator(ShapesModel model, EvaluationOptions options)
+{
+    /// <summary>Runs (methods x schedules) in order.</summary>
+    public static IReadOnlyList<(MethodSpec Method, ScheduleSpec Schedule)> Runs(IReadOnlyList<MethodSpec> methods, IReadOnlyList<ScheduleSpec> schedules)
+    {
+        ArgumentNullException.ThrowIfNull(methods);
+        ArgumentNullException.ThrowIfNull(schedules);
+        return methods.Where(m => !m.IsReference).SelectMany(m => schedules.Select(s => (m, s))).ToList();
+    }
+
+    /// <summary>
+    /// Evaluates; <paramref name="progress"/> gets the fraction done, <paramref name="onBatch"/> every
+    /// generated batch. Cancelling stops after the current generation and reports the complete batches.
+    /// </summary>
+    public EvaluationReport Run(IReadOnlyList<MethodSpec> methods, IReadOnlyList<ScheduleSpec> schedules, Action<double, string>? progress = null, Action<GeneratedBatch>? onBatch = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        var runs = Runs(methods, schedules);
+        var scenes = new PromptGrammar(options.PromptSeed).Take(options.Prompts);
+        var batches = Enumerable.Range(0, (options.Prompts + options.Batch - 1) / options.Batch).ToList();
+        var totalGenerations = options.Repeats * batches.Count * (runs.Count + 1);
+        var done = 0;
+        // Seconds per (repeat, batch); a batch counts once every run of it has finished.
+        var referenceSeconds = new double[options.Repeats, batches.Count];
+        var runSeconds = new double[runs.Count, options.Repeats, batches.Count];
+        var completeInRepeat = new int[options.Repeats];
+        var accumulators = runs.Select(_ => new RunAccumulator()).ToList();
+        var referenceFidelity = new List<double>();
+        var completeBatches = 0;
+        var generation = new ShapesGenerationOptions { Steps = options.Steps, GuidanceScale = options.GuidanceScale };
+
+        try
+        {
+            for (var repeat = 0; repeat < options.Repeats; repeat++)
+            {
+                foreach (var b in batches)
+                {
+                    var chunk = scenes.Skip(b * options.Batch).Take(options.Batch).ToList();
+                    var prompts = chunk.Select(s => s.Text).ToList();
+                    var seeds = chunk.Select((_, i) => options.NoiseSeed + b * options.Batch + i).ToList();
+                    var first = repeat == 0;
+
+                    var (reference, seconds, _) = Generate(prompts, seeds, generation, null, cancellation);
+                    using var referenceImages = reference;
+                    referenceSeconds[repeat, b] = seconds;
+                    Report(ref done, totalGenerations, progress, "reference");
+                    var referenceRgb = Rgb(referenceImages);
+                    if (first)
+                    {
+                        referenceFidelity.AddRange(chunk.Zip(referenceRgb, (scene, image) => FidelityScorer.Score(image, scene).Score));
+                        onBatch?.Invoke(new GeneratedBatch(-1, b * options.Batch, referenceRgb));
+                    }
+
+                    for (var r = 0; r < runs.Count; r++)
+                    {
+                        var (method, schedule) = runs[r];
+                        using var session = new CacheSession(new CacheConfig { Level = method.Level, Forecaster = method.Forecaster!, Schedule = schedule.Schedule });
+                        var (images, runTime, forecastMs) = Generate(prompts, seeds, generation, session, cancellation);
+                        using var cached = images;
+                        runSeconds[r, repeat, b] = runTime;
+                        Report(ref done, totalGenerations, progress, $"{method.Text} {schedule.Text}");
+                        if (first)
+                        {
+                            var rgb = Rgb(cached);
+                            accumulators[r].Add(cached, referenceImages, chunk, rgb, session.Statistics, forecastMs);
+                            onBatch?.Invoke(new GeneratedBatch(r, b * options.Batch, rgb));
+                        }
+                    }
+
+                    completeInRepeat[repeat]++;
+                    if (first)
+                    {
+                        completeBatches++;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Report what is complete: the first repeat's finished batches.
+        }
+
+        var complete = done == totalGenerations;
+        var imagesDone = Math.Min(options.Prompts, completeBatches * options.Batch);
+        var repeatsDone = completeInRepeat.Count(c => c == batches.Count);
+        var timedRepeats = repeatsDone > 0 ? Enumerable.Range(0, repeatsDone).ToList() : [0];
+        double PerImage(Func<int, double> secondsOfBatch, int repeat)
+        {
+            var counted = completeInRepeat[repeat];
+            var images = Math.Min(options.Prompts, counted * options.Batch);
+            return images == 0 ? double.NaN : Enumerable.Range(0, counted).Sum(secondsOfBatch) / images;
+        }
+
+        var referencePerImage = Median(timedRepeats.Select(i => PerImage(b => referenceSeconds[i, b], i)));
+        var results = runs.Select((run, r) =>
+        {
+            var perImage = Median(timedRepeats.Select(i => PerImage(b => runSeconds[r, i, b], i)));
+            return accumulators[r].Result(run.Method, run.Schedule, options.Steps, referencePerImage / perImage, perImage);
+        }).ToList();
+        return new EvaluationReport(
+            options.Steps, imagesDone, options.PromptSeed, options.NoiseSeed, options.Batch, Math.Max(1, repeatsDone), options.GuidanceScale,
+            model.Device.ToString(), get_num_threads(), complete,
+            new ReferenceResult(referencePerImage, referenceFidelity.Count == 0 ? double.NaN : referenceFidelity.Take(imagesDone).Average()),
+            results);
+    }
+
+    private (Tensor Images, double Seconds, double ForecastMs) Generate(List<string> prompts, List<long> seeds, ShapesGenerationOptions generation, CacheSession? session, CancellationToken cancellation)
+    {
+        var stepMs = new double[options.Steps];
+        var clock = Stopwatch.StartNew();
+        var last = 0.0;
+        var images = model.Generate(prompts, seeds, generation, step =>
+        {
+            var now = clock.Elapsed.TotalMilliseconds;
+            stepMs[step.Index] = now - last;
+            last = now;
+        }, session, cancellation);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var forecastSteps = session?.Statistics.ForecastSteps ?? [];
+        var forecastMs = forecastSteps.Count == 0 ? 0 : forecastSteps.Average(s => stepMs[s]);
+        return (images, seconds, forecastMs);
+    }
+
+    private static List<byte[]> Rgb(Tensor images) => Enumerable.Range(0, (int)images.shape[0]).Select(i => ShapesModel.ToRgb(images[i])).ToList();
+
+    private static void Report(ref int done, int total, Action<double, string>? progress, string what)
+    {
+        done++;
+        progress?.Invoke((double)done / total, what);
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    /// <summary>Per-image quality and cache figures of one run, over the batches of the first repeat.</summary>
+    private sealed class RunAccumulator
+    {
+        private readonly List<double> psnr = [];
+        private readonly List<double> ssim = [];
+        private readonly List<double> relativeL1 = [];
+        private readonly List<double> fidelity = [];
+        private readonly List<double> fullSteps = [];
+        private readonly List<double> cacheBytes = [];
+        private readonly List<double> forecastMs = [];
+
+        public void Add(Tensor images, Tensor reference, IReadOnlyList<ScenePrompt> scenes, IReadOnlyList<byte[]> rgb, CacheStatistics statistics, double forecastMsPerStep)
+        {
+            using var scope = NewDisposeScope();
+            var unit = (images + 1) / 2;
+            var referenceUnit = (reference + 1) / 2;
+            psnr.AddRange(ImageMetrics.PsnrDb(unit, referenceUnit));
+            ssim.AddRange(ImageMetrics.Ssim(unit, referenceUnit));
+            relativeL1.AddRange(ImageMetrics.RelativeL1(images, reference));
+            fidelity.AddRange(scenes.Zip(rgb, (scene, image) => FidelityScorer.Score(image, scene).Score));
+            fullSteps.Add(statistics.FullSteps.Count);
+            cacheBytes.Add(statistics.PeakCacheBytes);
+            if (statistics.ForecastSteps.Count > 0)
+            {
+                forecastMs.Add(forecastMsPerStep);
+            }
+        }
+
+        public MethodResult Result(MethodSpec method, ScheduleSpec schedule, int steps, double wallSpeedup, double secondsPerImage)
+        {
+            double Mean(List<double> values) => values.Count == 0 ? double.NaN : values.Average();
+            var full = Mean(fullSteps);
+            return new MethodResult(
+                method.Text, schedule.Text, method.Level.ToString().ToLowerInvariant(), full, steps / full, wallSpeedup, secondsPerImage,
+                Mean(psnr), Mean(ssim), Mean(relativeL1), Mean(fidelity), cacheBytes.Count == 0 ? double.NaN : cacheBytes.Max() / (1024.0 * 1024.0), Mean(forecastMs));
+        }
+    }
+}
