@@ -36,13 +36,14 @@ internal static class EvaluateCommand
         var noiseSeed = new Option<long>("--noise-seed") { DefaultValueFactory = _ => defaults.NoiseSeed, Description = "Noise seed of prompt 0 (prompt i: seed + i)." };
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => defaults.Batch, Description = "Images per generation." };
         var repeats = new Option<int>("--repeats") { DefaultValueFactory = _ => defaults.Repeats, Description = "Timing repeats (median)." };
+        var guidance = new Option<double>("--guidance") { DefaultValueFactory = _ => defaults.GuidanceScale, Description = "CFG scale of every generation." };
         var json = new Option<string?>("--json") { Description = "Write the report as JSON." };
         var markdown = new Option<string?>("--markdown") { Description = "Write the table as Markdown." };
         var plot = new Option<string?>("--plot") { Description = "Write PSNR vs wall speedup as PNG." };
         var images = new Option<string?>("--save-images") { Description = "Write the reference and every run's images as PNG into this folder." };
         var command = new Command("evaluate", "Measure quality vs speedup of forecasters and schedules against the uncached reference.")
         {
-            model, methods, schedules, level, steps, prompts, promptSeed, noiseSeed, batch, repeats, json, markdown, plot, images,
+            model, methods, schedules, level, steps, prompts, promptSeed, noiseSeed, batch, repeats, guidance, json, markdown, plot, images,
         };
         command.SetAction(parse =>
         {
@@ -68,6 +69,7 @@ internal static class EvaluateCommand
                 NoiseSeed = parse.GetValue(noiseSeed),
                 Batch = parse.GetValue(batch),
                 Repeats = parse.GetValue(repeats),
+                GuidanceScale = parse.GetValue(guidance),
             };
             if (options.Steps < 1 || options.Prompts < 1 || options.Batch < 1 || options.Repeats < 1)
             {

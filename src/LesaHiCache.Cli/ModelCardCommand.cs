@@ -25,19 +25,20 @@ internal static class ModelCardCommand
         var noiseSeed = new Option<long>("--noise-seed") { Description = "Noise seed of the first image (image i uses seed + i).", DefaultValueFactory = _ => 7000 };
         var steps = new Option<int>("--steps") { Description = "Sampling steps.", DefaultValueFactory = _ => 50 };
         var batch = new Option<int>("--batch") { Description = "Images per batch.", DefaultValueFactory = _ => 16 };
+        var guidance = new Option<double>("--guidance") { Description = "CFG scale.", DefaultValueFactory = _ => new ShapesGenerationOptions().GuidanceScale };
         var command = new Command("model-card", "Evaluate a trained shapes model and write its model card (README.md, loss.png, samples.png, fidelity.json).")
         {
-            folder, prompts, promptSeed, noiseSeed, steps, batch,
+            folder, prompts, promptSeed, noiseSeed, steps, batch, guidance,
         };
-        command.SetAction(parse => Run(parse.GetValue(folder)!, parse.GetValue(prompts), parse.GetValue(promptSeed), parse.GetValue(noiseSeed), parse.GetValue(steps), parse.GetValue(batch)));
+        command.SetAction(parse => Run(parse.GetValue(folder)!, parse.GetValue(prompts), parse.GetValue(promptSeed), parse.GetValue(noiseSeed), parse.GetValue(steps), parse.GetValue(batch), parse.GetValue(guidance)));
         return command;
     }
 
-    private static int Run(string folder, int count, int promptSeed, long noiseSeed, int steps, int batch)
+    private static int Run(string folder, int count, int promptSeed, long noiseSeed, int steps, int batch, double guidance)
     {
         using var cancel = CliLogging.CancelOnCtrlC();
         using var model = ShapesModel.Load(folder);
-        var options = new ShapesGenerationOptions { Steps = steps };
+        var options = new ShapesGenerationOptions { Steps = steps, GuidanceScale = guidance };
         var c = CultureInfo.InvariantCulture;
 
         var evaluation = CliLogging.WithProgress("generating", report => FidelityEvaluation.Run(
@@ -131,7 +132,7 @@ internal static class ModelCardCommand
         card.AppendLine();
         card.AppendLine("```bash");
         card.AppendLine(string.Create(c, $"dotnet run --project src/LesaHiCache.Cli -c Release -- train-model --output models/shapes-flux --steps {t.GetProperty("Steps").GetInt32()} --batch {o.GetProperty("BatchSize").GetInt32()}"));
-        card.AppendLine(string.Create(c, $"dotnet run --project src/LesaHiCache.Cli -c Release -- model-card models/shapes-flux --prompts {evaluation.Prompts.Count} --prompt-seed {evaluation.PromptSeed} --noise-seed {evaluation.NoiseSeed}"));
+        card.AppendLine(string.Create(c, $"dotnet run --project src/LesaHiCache.Cli -c Release -- model-card models/shapes-flux --prompts {evaluation.Prompts.Count} --prompt-seed {evaluation.PromptSeed} --noise-seed {evaluation.NoiseSeed} --guidance {options.GuidanceScale}"));
         card.AppendLine("```");
         card.AppendLine();
         card.AppendLine("(`train-model` keeps resumable checkpoints in `<output>/checkpoint/`; they are not shipped.)");

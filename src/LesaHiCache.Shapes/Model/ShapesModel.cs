@@ -227,8 +227,11 @@ public sealed record ShapesGenerationOptions
     /// <summary>Euler steps.</summary>
     public int Steps { get; init; } = 50;
 
-    /// <summary>Classifier-free guidance scale against the empty prompt (1 disables CFG).</summary>
-    public double GuidanceScale { get; init; } = 4.0;
+    /// <summary>
+    /// Classifier-free guidance scale against the empty prompt (1 disables CFG). 1.5 scored best of
+    /// 1, 1.5, 2, 3, 4, 6 on validation prompts (prompt seed 999, not an evaluation seed).
+    /// </summary>
+    public double GuidanceScale { get; init; } = 1.5;
 
     /// <summary>Time warp of the schedule.</summary>
     public TimestepShift Shift { get; init; } = TimestepShift.FluxDynamic;

@@ -1,0 +1,48 @@
+using LesaHiCache.Caching;
+using LesaHiCache.Evaluation;
+using LesaHiCache.Shapes.Model;
+using LesaHiCache.Shapes.Task;
+using static TorchSharp.torch;
+
+namespace LesaHiCache.Tests.Shapes;
+
+public class BundledModelTests
+{
+    private static readonly string[] Prompts =
+    [
+        "a large red circle at the center on a white background",
+        "a small blue square at the top left and a large yellow triangle at the bottom right on a black background",
+        "a large green square at the left on a gray background",
+        "a small purple circle at the top right on a white background",
+    ];
+
+    [Fact]
+    public void BundledWeights_LoadAndGenerateFaithfulImages()
+    {
+        using var model = ShapesModel.Load(ShapesModel.BundledFolder);
+        using var images = model.Generate(Prompts, [11, 12, 13, 14]);
+        var scores = Prompts.Select((p, i) => FidelityScorer.Score(ShapesModel.ToRgb(images[i]), ScenePrompt.Parse(p)).Score).ToList();
+        Assert.True(scores.Average() >= 0.8, $"fidelity {string.Join(", ", scores.Select(s => s.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))}");
+    }
+
+    [Fact]
+    public void SamePromptAndSeed_GiveBitIdenticalImages()
+    {
+        using var model = ShapesModel.Load(ShapesModel.BundledFolder);
+        using var first = model.Generate([Prompts[1]], [5]);
+        using var second = model.Generate([Prompts[1]], [5]);
+        Assert.True(first.eq(second).all().item<bool>());
+    }
+
+    [Fact]
+    public void DefaultCaching_StaysCloseToTheUncachedImages()
+    {
+        using var model = ShapesModel.Load(ShapesModel.BundledFolder);
+        using var reference = model.Generate(Prompts, [1, 2, 3, 4]);
+        using var session = new CacheSession(CacheConfig.Default);
+        using var cached = model.Generate(Prompts, [1, 2, 3, 4], cache: session);
+        Assert.Equal(10, session.Statistics.FullSteps.Count);
+        var psnr = ImageMetrics.PsnrDb((cached + 1) / 2, (reference + 1) / 2);
+        Assert.True(psnr.Average() >= 20, $"PSNR {psnr.Average():F1} dB");
+    }
+}
