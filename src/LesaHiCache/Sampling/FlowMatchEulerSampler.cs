@@ -39,6 +39,8 @@ public static class FlowMatchEulerSampler
         var batch = noise.shape[0];
         text = text.ExpandTo(batch);
         var nullText = options.UsesCfg ? options.NullText!.ExpandTo(batch) : null;
+        // [null; text] for one batched evaluation per step, built once per generation.
+        var bothTexts = nullText is not null && nullText.Tokens.shape[1] == text.Tokens.shape[1] ? TextConditioning.Concat(nullText, text) : null;
         var latents = noise.to_type(ScalarType.Float32, copy: true).DetachFromDisposeScope();
         model.BeginGeneration(times, batch);
         try
@@ -48,7 +50,7 @@ public static class FlowMatchEulerSampler
                 cancellation.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 model.BeginStep(s);
-                var velocity = Velocity(model, latents, times[s], text, nullText, options.GuidanceScale);
+                var velocity = Velocity(model, latents, times[s], text, nullText, bothTexts, options.GuidanceScale);
                 var next = (latents + (times[s + 1] - times[s]) * velocity).MoveToOuterDisposeScope();
                 latents.Dispose();
                 latents = next;
@@ -68,7 +70,7 @@ public static class FlowMatchEulerSampler
         return latents.MoveToOuterDisposeScope();
     }
 
-    private static Tensor Velocity(IFlowModel model, Tensor latents, double t, TextConditioning text, TextConditioning? nullText, double scale)
+    private static Tensor Velocity(IFlowModel model, Tensor latents, double t, TextConditioning text, TextConditioning? nullText, TextConditioning? bothTexts, double scale)
     {
         var batch = latents.shape[0];
         if (nullText is null)
@@ -77,10 +79,10 @@ public static class FlowMatchEulerSampler
         }
 
         Tensor nullVelocity, textVelocity;
-        if (nullText.Tokens.shape[1] == text.Tokens.shape[1])
+        if (bothTexts is not null)
         {
             // One evaluation of the doubled batch [null; text].
-            var both = model.Velocity(cat([latents, latents]), full(2 * batch, t, ScalarType.Float32, latents.device), TextConditioning.Concat(nullText, text));
+            var both = model.Velocity(cat([latents, latents]), full(2 * batch, t, ScalarType.Float32, latents.device), bothTexts);
             var halves = both.to_type(ScalarType.Float32).chunk(2);
             (nullVelocity, textVelocity) = (halves[0], halves[1]);
         }

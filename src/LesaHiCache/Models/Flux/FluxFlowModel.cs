@@ -15,6 +15,7 @@ public sealed class FluxFlowModel(FluxTransformer transformer, int heightTokens,
 {
     private readonly Tensor imageIds = FluxPositions.ImageIds(heightTokens, widthTokens, transformer.parameters().First().device).DetachFromDisposeScope();
     private readonly Dictionary<long, (Tensor TextIds, RotaryTables Rope)> positions = [];
+    private readonly ScalarType dtype = transformer.parameters().First().dtype;
 
     /// <summary>The wrapped transformer.</summary>
     public FluxTransformer Transformer { get; } = transformer;
@@ -38,7 +39,6 @@ public sealed class FluxFlowModel(FluxTransformer transformer, int heightTokens,
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(text);
         using var scope = NewDisposeScope();
-        var dtype = Transformer.parameters().First().dtype;
         var batch = latents.shape[0];
         var (textIds, rope) = Positions(text.Tokens.shape[1]);
         var guidance = Transformer.Config.GuidanceEmbeds ? full(batch, distilledGuidance, ScalarType.Float32, latents.device) : null;

@@ -93,30 +93,34 @@ public sealed class FluxTransformer : nn.Module<FluxTransformerInput, Tensor>
         ArgumentNullException.ThrowIfNull(input);
         FluxInputValidator.Check(Config, input);
         using var scope = NewDisposeScope();
-        var image = x_embedder.forward(input.Image.to_type(x_embedder.Weight.dtype));
-        var guidance = Config.GuidanceEmbeds ? input.Guidance!.to_type(image.dtype) * 1000 : null;
-        var temb = time_text_embed.forward(input.Timestep.to_type(image.dtype) * 1000, guidance, input.Pooled.to_type(image.dtype));
-        var context = context_embedder.forward(input.Text.to_type(image.dtype));
+        var dtype = x_embedder.Weight.dtype;
+        var guidance = Config.GuidanceEmbeds ? input.Guidance!.to_type(dtype) * 1000 : null;
+        var temb = time_text_embed.forward(input.Timestep.to_type(dtype) * 1000, guidance, input.Pooled.to_type(dtype));
         using var ownRope = input.Rope is null ? RotaryTablesFor(input.TextIds, input.ImageIds) : null;
         var rope = input.Rope ?? ownRope!;
+        Tensor EmbedImage() => x_embedder.forward(input.Image.to_type(dtype));
+        Tensor EmbedText() => context_embedder.forward(input.Text.to_type(dtype));
+        Tensor image;
 
         var cache = input.Cache;
-        var firstBlock = 0;
         if (cache is { NeedsFirstBlockSignal: true } && transformer_blocks.Count > 0)
         {
-            var (firstImage, firstContext) = transformer_blocks[0].Forward(image, context, temb, rope);
-            cache.ReportFirstBlockResidual(firstImage - image);
-            (image, context, firstBlock) = (firstImage, firstContext, 1);
+            var embedded = EmbedImage();
+            var (firstImage, firstContext) = transformer_blocks[0].Forward(embedded, EmbedText(), temb, rope);
+            cache.ReportFirstBlockResidual(firstImage - embedded);
+            var blocksInput = firstImage;
+            image = cache.Level == CacheLevel.Model
+                ? cache.Item("hidden", () => RunBlocks(blocksInput, firstContext, temb, rope, 1, NoFeatureCache.Instance))
+                : RunBlocks(blocksInput, firstContext, temb, rope, 1, cache);
         }
-
-        if (cache is { Level: CacheLevel.Model })
+        else if (cache is { Level: CacheLevel.Model })
         {
-            var (blockImage, blockContext) = (image, context);
-            image = cache.Item("hidden", () => RunBlocks(blockImage, blockContext, temb, rope, firstBlock, NoFeatureCache.Instance));
+            // A forecast step needs no token embedding and no block.
+            image = cache.Item("hidden", () => RunBlocks(EmbedImage(), EmbedText(), temb, rope, 0, NoFeatureCache.Instance));
         }
         else
         {
-            image = RunBlocks(image, context, temb, rope, firstBlock, (IFeatureCacheStep?)cache ?? NoFeatureCache.Instance);
+            image = RunBlocks(EmbedImage(), EmbedText(), temb, rope, 0, (IFeatureCacheStep?)cache ?? NoFeatureCache.Instance);
         }
 
         return proj_out.call(norm_out.forward(image, temb)).MoveToOuterDisposeScope();
