@@ -40,9 +40,12 @@ public sealed class AdaLayerNormZero : nn.Module<Tensor, Tensor, (Tensor Normed,
     }
 
     /// <summary>The six modulation vectors (cheap: one linear on the conditioning vector).</summary>
-    public ZeroModulation Modulate(Tensor temb)
+    public ZeroModulation Modulate(Tensor temb) => ModulateActivated(nn.functional.silu(temb));
+
+    /// <summary>The six modulation vectors from silu(temb), which every block of a forward shares.</summary>
+    public ZeroModulation ModulateActivated(Tensor activatedTemb)
     {
-        var chunks = linear.call(nn.functional.silu(temb)).chunk(6, dim: 1);
+        var chunks = linear.call(activatedTemb).chunk(6, dim: 1);
         return new ZeroModulation(chunks[0], chunks[1], chunks[2], chunks[3], chunks[4], chunks[5]);
     }
 
@@ -83,9 +86,12 @@ public sealed class AdaLayerNormZeroSingle : nn.Module<Tensor, Tensor, (Tensor N
     }
 
     /// <summary>Shift, scale and gate (cheap: one linear on the conditioning vector).</summary>
-    public (Tensor Shift, Tensor Scale, Tensor Gate) Modulate(Tensor temb)
+    public (Tensor Shift, Tensor Scale, Tensor Gate) Modulate(Tensor temb) => ModulateActivated(nn.functional.silu(temb));
+
+    /// <summary>Shift, scale and gate from silu(temb), which every block of a forward shares.</summary>
+    public (Tensor Shift, Tensor Scale, Tensor Gate) ModulateActivated(Tensor activatedTemb)
     {
-        var chunks = linear.call(nn.functional.silu(temb)).chunk(3, dim: 1);
+        var chunks = linear.call(activatedTemb).chunk(3, dim: 1);
         return (chunks[0], chunks[1], chunks[2]);
     }
 

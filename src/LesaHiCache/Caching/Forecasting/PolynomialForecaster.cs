@@ -66,8 +66,11 @@ public abstract class PolynomialForecaster : IFeatureForecaster
         var k = position.Coordinate(Options.Distance) - state.LastNode;
         var weights = Weights(state.Coefficients.Count, k);
         using var _ = no_grad();
-        var result = state.Coefficients[0] * weights[0];
-        for (var n = 1; n < weights.Length; n++)
+        // w_0 is 1 for every forecaster here: start from a_0 + w_1 a_1 (one op) rather than a_0 * w_0.
+        var result = weights.Length > 1
+            ? (weights[0] == 1 ? state.Coefficients[0].add(state.Coefficients[1], alpha: weights[1]) : (state.Coefficients[0] * weights[0]).add_(state.Coefficients[1], alpha: weights[1]))
+            : (weights[0] == 1 ? state.Coefficients[0].clone() : state.Coefficients[0] * weights[0]);
+        for (var n = 2; n < weights.Length; n++)
         {
             result.add_(state.Coefficients[n], alpha: weights[n]);
         }

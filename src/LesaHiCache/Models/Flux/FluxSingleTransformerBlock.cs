@@ -34,9 +34,16 @@ public sealed class FluxSingleTransformerBlock : nn.Module
     /// <summary>Runs the block, asking <paramref name="cache"/> for the item <c>{prefix}fused</c>.</summary>
     public Tensor Forward(Tensor tokens, Tensor temb, RotaryTables rope, IFeatureCacheStep cache, string prefix)
     {
+        using var activated = nn.functional.silu(temb);
+        return ForwardActivated(tokens, activated, rope, cache, prefix);
+    }
+
+    /// <summary>As <see cref="Forward(Tensor, Tensor, RotaryTables, IFeatureCacheStep, string)"/>, given silu(temb) computed once for all blocks.</summary>
+    internal Tensor ForwardActivated(Tensor tokens, Tensor activatedTemb, RotaryTables rope, IFeatureCacheStep cache, string prefix)
+    {
         ArgumentNullException.ThrowIfNull(cache);
         using var scope = NewDisposeScope();
-        var (shift, scale, gate) = norm.Modulate(temb);
+        var (shift, scale, gate) = norm.ModulateActivated(activatedTemb);
         var fused = cache.Item(prefix + "fused", () =>
         {
             var normed = AdaLayerNormZeroSingle.Normalize(tokens, shift, scale);
@@ -44,7 +51,7 @@ public sealed class FluxSingleTransformerBlock : nn.Module
             var attention = attn.Forward(normed, rope);
             return proj_out.call(cat([attention, mlp], dim: 2));
         });
-        var result = tokens + gate.unsqueeze(1) * fused;
+        var result = tokens.addcmul(gate.unsqueeze(1), fused, 1);
         if (result.dtype == ScalarType.Float16)
         {
             result = result.clip(-65504, 65504);

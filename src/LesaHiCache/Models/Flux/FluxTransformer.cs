@@ -139,16 +139,17 @@ public sealed class FluxTransformer : nn.Module<FluxTransformerInput, Tensor>
     /// <summary>Blocks from <paramref name="firstBlock"/> on; returns the image tokens after the last one.</summary>
     private Tensor RunBlocks(Tensor image, Tensor context, Tensor temb, RotaryTables rope, int firstBlock, IFeatureCacheStep cache)
     {
+        var activated = nn.functional.silu(temb);
         for (var i = firstBlock; i < transformer_blocks.Count; i++)
         {
-            (image, context) = transformer_blocks[i].Forward(image, context, temb, rope, cache, BlockPrefix(i));
+            (image, context) = transformer_blocks[i].ForwardActivated(image, context, activated, rope, cache, BlockPrefix(i));
         }
 
         var textLength = context.shape[1];
         var tokens = cat([context, image], dim: 1);
         for (var i = 0; i < single_transformer_blocks.Count; i++)
         {
-            tokens = single_transformer_blocks[i].Forward(tokens, temb, rope, cache, SingleBlockPrefix(i));
+            tokens = single_transformer_blocks[i].ForwardActivated(tokens, activated, rope, cache, SingleBlockPrefix(i));
         }
 
         return tokens[.., (int)textLength..];

@@ -40,22 +40,29 @@ public sealed class FluxTransformerBlock : nn.Module
     /// </summary>
     public (Tensor Image, Tensor Context) Forward(Tensor image, Tensor context, Tensor temb, RotaryTables rope, IFeatureCacheStep cache, string prefix)
     {
+        using var activated = nn.functional.silu(temb);
+        return ForwardActivated(image, context, activated, rope, cache, prefix);
+    }
+
+    /// <summary>As <see cref="Forward(Tensor, Tensor, Tensor, RotaryTables, IFeatureCacheStep, string)"/>, given silu(temb) computed once for all blocks.</summary>
+    internal (Tensor Image, Tensor Context) ForwardActivated(Tensor image, Tensor context, Tensor activatedTemb, RotaryTables rope, IFeatureCacheStep cache, string prefix)
+    {
         ArgumentNullException.ThrowIfNull(cache);
         using var scope = NewDisposeScope();
-        var imageMod = norm1.Modulate(temb);
-        var contextMod = norm1_context.Modulate(temb);
+        var imageMod = norm1.ModulateActivated(activatedTemb);
+        var contextMod = norm1_context.ModulateActivated(activatedTemb);
         var (imageAttention, contextAttention) = cache.Items(prefix + "img_attn", prefix + "txt_attn", () => attn.Forward(
             AdaLayerNormZero.NormalizeForAttention(image, imageMod),
             AdaLayerNormZero.NormalizeForAttention(context, contextMod),
             rope));
 
-        var newImage = image + imageMod.GateMsa.unsqueeze(1) * imageAttention;
+        var newImage = image.addcmul(imageMod.GateMsa.unsqueeze(1), imageAttention, 1);
         var imageMlp = cache.Item(prefix + "img_mlp", () => ff.call(AdaLayerNormZero.NormalizeForMlp(newImage, imageMod)));
-        newImage = newImage + imageMod.GateMlp.unsqueeze(1) * imageMlp;
+        newImage = newImage.addcmul(imageMod.GateMlp.unsqueeze(1), imageMlp, 1);
 
-        var newContext = context + contextMod.GateMsa.unsqueeze(1) * contextAttention;
+        var newContext = context.addcmul(contextMod.GateMsa.unsqueeze(1), contextAttention, 1);
         var contextMlp = cache.Item(prefix + "txt_mlp", () => ff_context.call(AdaLayerNormZero.NormalizeForMlp(newContext, contextMod)));
-        newContext = newContext + contextMod.GateMlp.unsqueeze(1) * contextMlp;
+        newContext = newContext.addcmul(contextMod.GateMlp.unsqueeze(1), contextMlp, 1);
         if (newContext.dtype == ScalarType.Float16)
         {
             newContext = newContext.clip(-65504, 65504);
