@@ -171,6 +171,14 @@ public sealed class FluxCachingTests : IDisposable
     }
 
     [Fact]
+    public void BlockLevel_IsRefusedByTheFluxTransformer()
+    {
+        using var session = new CacheSession(Config(CacheLevel.Block, new FixedIntervalSchedule(7, warmup: 3)));
+        var error = Assert.Throws<NotSupportedException>(() => Generate(session));
+        Assert.Contains("BlockListCache", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ChangingTheBatchWithinAGeneration_IsAClearError()
     {
         using var session = new CacheSession(Config(CacheLevel.Module, new FixedIntervalSchedule(7, warmup: 3)));

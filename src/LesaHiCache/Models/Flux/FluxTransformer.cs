@@ -103,6 +103,11 @@ public sealed class FluxTransformer : nn.Module<FluxTransformerInput, Tensor>
         Tensor image;
 
         var cache = input.Cache;
+        if (cache is { Level: CacheLevel.Block })
+        {
+            throw new NotSupportedException("CacheLevel.Block is for BlockListCache over other models' block lists; FluxTransformer caches at Module or Model level.");
+        }
+
         if (cache is { NeedsFirstBlockSignal: true } && transformer_blocks.Count > 0)
         {
             var embedded = EmbedImage();
