@@ -138,10 +138,12 @@ public sealed class CacheSession : IDisposable
 
     private bool IsFull => stepIsFull ?? throw new InvalidOperationException("The first block's residual must be reported before cached items are asked for.");
 
+    private bool IsShadowStep => Config.ShadowSteps?.Contains(step) == true;
+
     private Tensor Resolve(int forwardBranch, string key, Func<Tensor> compute)
     {
         var item = string.Create(CultureInfo.InvariantCulture, $"{forwardBranch}:{key}");
-        if (IsFull || !forecaster.Has(item))
+        if (IsFull)
         {
             var value = compute();
             forecaster.Observe(item, value, Position);
@@ -150,7 +152,7 @@ public sealed class CacheSession : IDisposable
         }
 
         var forecast = forecaster.Forecast(item, Position);
-        if (Config.ShadowSteps?.Contains(step) == true)
+        if (IsShadowStep)
         {
             using var real = compute();
             using var error = (forecast - real).abs().mean() / real.abs().mean().clamp_min(1e-12);
@@ -190,6 +192,8 @@ public sealed class CacheSession : IDisposable
         public bool NeedsFirstBlockSignal => session.Config.Schedule.UsesFirstBlockSignal;
 
         public bool IsFull => session.IsFull;
+
+        public bool ComputesItems => session.IsFull || session.IsShadowStep;
 
         public void ReportFirstBlockResidual(Tensor residual)
         {

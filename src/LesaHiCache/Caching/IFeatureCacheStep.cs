@@ -21,6 +21,12 @@ public enum CacheLevel
 /// </summary>
 public interface IFeatureCacheStep
 {
+    /// <summary>
+    /// Whether this forward computes its items (a full step). When false, blocks may skip work that
+    /// only the skipped computations need (e.g. the shift and scale of their modulation).
+    /// </summary>
+    bool ComputesItems { get; }
+
     /// <summary>The value of cached item <paramref name="key"/>: computed, or forecast.</summary>
     Tensor Item(string key, Func<Tensor> compute);
 
@@ -53,6 +59,9 @@ public sealed class NoFeatureCache : IFeatureCacheStep
     private NoFeatureCache()
     {
     }
+
+    /// <inheritdoc />
+    public bool ComputesItems => true;
 
     /// <inheritdoc />
     public Tensor Item(string key, Func<Tensor> compute)

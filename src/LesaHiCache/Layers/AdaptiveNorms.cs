@@ -49,6 +49,13 @@ public sealed class AdaLayerNormZero : nn.Module<Tensor, Tensor, (Tensor Normed,
         return new ZeroModulation(chunks[0], chunks[1], chunks[2], chunks[3], chunks[4], chunks[5]);
     }
 
+    /// <summary>The two gates only (a third of the modulation's work): what a forecast step needs.</summary>
+    public (Tensor GateMsa, Tensor GateMlp) Gates(Tensor activatedTemb)
+    {
+        var dim = linear.OutFeatures / 6;
+        return (linear.ForwardRows(activatedTemb, 2 * dim, dim), linear.ForwardRows(activatedTemb, 5 * dim, dim));
+    }
+
     /// <summary>norm(x) (1 + scale_msa) + shift_msa: the attention input.</summary>
     public static Tensor NormalizeForAttention(Tensor x, ZeroModulation modulation)
     {
@@ -97,6 +104,13 @@ public sealed class AdaLayerNormZeroSingle : nn.Module<Tensor, Tensor, (Tensor N
 
     /// <summary>norm(x) (1 + scale) + shift.</summary>
     public static Tensor Normalize(Tensor x, Tensor shift, Tensor scale) => Modulation.Apply(Modulation.LayerNorm(x), shift, scale);
+
+    /// <summary>The gate only (a third of the modulation's work): what a forecast step needs.</summary>
+    public Tensor Gate(Tensor activatedTemb)
+    {
+        var dim = linear.OutFeatures / 3;
+        return linear.ForwardRows(activatedTemb, 2 * dim, dim);
+    }
 }
 
 /// <summary>

@@ -217,6 +217,18 @@ public sealed class FluxCachingTests : IDisposable
     }
 
     [Fact]
+    public void ShadowMode_AtModuleLevel_RecordsEveryItem()
+    {
+        var config = Config(CacheLevel.Module, new FixedIntervalSchedule(7, warmup: 3)) with { ShadowSteps = new HashSet<int> { 6 } };
+        using var session = new CacheSession(config);
+        using var reference = Generate(new CacheSession(Config(CacheLevel.Module, new FixedIntervalSchedule(7, warmup: 3))));
+        using var result = Generate(session);
+        Assert.Equal(10, session.Statistics.ShadowErrors.Count); // 2 double blocks x 4 items + 2 single blocks
+        Assert.All(session.Statistics.ShadowErrors, e => Assert.Equal(6, e.Step));
+        Assert.True(result.eq(reference).all().item<bool>()); // shadow computations do not change the generation
+    }
+
+    [Fact]
     public void Adaptive_RunsTheFirstBlockEveryStep_AndSkipsSomeSteps()
     {
         using var session = new CacheSession(Config(CacheLevel.Model, new AdaptiveSchedule(0.3, maxConsecutiveForecasts: 4)));

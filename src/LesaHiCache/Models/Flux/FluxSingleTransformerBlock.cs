@@ -43,14 +43,25 @@ public sealed class FluxSingleTransformerBlock : nn.Module
     {
         ArgumentNullException.ThrowIfNull(cache);
         using var scope = NewDisposeScope();
-        var (shift, scale, gate) = norm.ModulateActivated(activatedTemb);
-        var fused = cache.Item(prefix + "fused", () =>
+        Tensor gate, fused;
+        if (cache.ComputesItems)
         {
-            var normed = AdaLayerNormZeroSingle.Normalize(tokens, shift, scale);
-            var mlp = nn.functional.gelu(proj_mlp.call(normed), TorchSharp.Modules.GELU.Approximate.tanh);
-            var attention = attn.Forward(normed, rope);
-            return proj_out.call(cat([attention, mlp], dim: 2));
-        });
+            (var shift, var scale, gate) = norm.ModulateActivated(activatedTemb);
+            fused = cache.Item(prefix + "fused", () =>
+            {
+                var normed = AdaLayerNormZeroSingle.Normalize(tokens, shift, scale);
+                var mlp = nn.functional.gelu(proj_mlp.call(normed), TorchSharp.Modules.GELU.Approximate.tanh);
+                var attention = attn.Forward(normed, rope);
+                return proj_out.call(cat([attention, mlp], dim: 2));
+            });
+        }
+        else
+        {
+            // Forecast step: only the gate is needed.
+            gate = norm.Gate(activatedTemb);
+            fused = cache.Item(prefix + "fused", () => throw new InvalidOperationException("A forecast step computed a single-stream block."));
+        }
+
         var result = tokens.addcmul(gate.unsqueeze(1), fused, 1);
         if (result.dtype == ScalarType.Float16)
         {

@@ -49,6 +49,19 @@ public sealed class FluxTransformerBlock : nn.Module
     {
         ArgumentNullException.ThrowIfNull(cache);
         using var scope = NewDisposeScope();
+        if (!cache.ComputesItems)
+        {
+            // Forecast step: only the gates are needed.
+            var (imageGateMsa, imageGateMlp) = norm1.Gates(activatedTemb);
+            var (contextGateMsa, contextGateMlp) = norm1_context.Gates(activatedTemb);
+            var (imageAttn, contextAttn) = cache.Items(prefix + "img_attn", prefix + "txt_attn", () => throw new InvalidOperationException("A forecast step computed attention."));
+            var forecastImage = image.addcmul(imageGateMsa.unsqueeze(1), imageAttn, 1)
+                .addcmul_(imageGateMlp.unsqueeze(1), cache.Item(prefix + "img_mlp", () => throw new InvalidOperationException("A forecast step computed an MLP.")), 1);
+            var forecastContext = context.addcmul(contextGateMsa.unsqueeze(1), contextAttn, 1)
+                .addcmul_(contextGateMlp.unsqueeze(1), cache.Item(prefix + "txt_mlp", () => throw new InvalidOperationException("A forecast step computed an MLP.")), 1);
+            return (forecastImage.MoveToOuterDisposeScope(), ClipHalf(forecastContext).MoveToOuterDisposeScope());
+        }
+
         var imageMod = norm1.ModulateActivated(activatedTemb);
         var contextMod = norm1_context.ModulateActivated(activatedTemb);
         var (imageAttention, contextAttention) = cache.Items(prefix + "img_attn", prefix + "txt_attn", () => attn.Forward(
@@ -62,12 +75,9 @@ public sealed class FluxTransformerBlock : nn.Module
 
         var newContext = context.addcmul(contextMod.GateMsa.unsqueeze(1), contextAttention, 1);
         var contextMlp = cache.Item(prefix + "txt_mlp", () => ff_context.call(AdaLayerNormZero.NormalizeForMlp(newContext, contextMod)));
-        newContext = newContext.addcmul(contextMod.GateMlp.unsqueeze(1), contextMlp, 1);
-        if (newContext.dtype == ScalarType.Float16)
-        {
-            newContext = newContext.clip(-65504, 65504);
-        }
-
+        newContext = ClipHalf(newContext.addcmul(contextMod.GateMlp.unsqueeze(1), contextMlp, 1));
         return (newImage.MoveToOuterDisposeScope(), newContext.MoveToOuterDisposeScope());
     }
+
+    private static Tensor ClipHalf(Tensor context) => context.dtype == ScalarType.Float16 ? context.clip(-65504, 65504) : context;
 }
