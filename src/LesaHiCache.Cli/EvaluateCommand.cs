@@ -115,13 +115,17 @@ internal static class EvaluateCommand
             return;
         }
 
+        CreateParentDirectory(path);
+        File.WriteAllText(path, text);
+    }
+
+    private static void CreateParentDirectory(string path)
+    {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null)
         {
             Directory.CreateDirectory(directory);
         }
-
-        File.WriteAllText(path, text);
     }
 
     /// <summary>Reference images are ref-{i}.png; a run's are {method}__{schedule}-{i}.png, so pairs share the index.</summary>
@@ -173,12 +177,7 @@ internal static class EvaluateCommand
         plot.XLabel("wall-clock speedup vs uncached (x)");
         plot.YLabel("PSNR vs uncached (dB)");
         plot.ShowLegend();
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null)
-        {
-            Directory.CreateDirectory(directory);
-        }
-
+        CreateParentDirectory(path);
         plot.SavePng(path, 900, 550);
     }
 }

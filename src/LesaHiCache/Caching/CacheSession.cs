@@ -191,8 +191,6 @@ public sealed class CacheSession : IDisposable
 
         public bool NeedsFirstBlockSignal => session.Config.Schedule.UsesFirstBlockSignal;
 
-        public bool IsFull => session.IsFull;
-
         public bool ComputesItems => session.IsFull || session.IsShadowStep;
 
         public void ReportFirstBlockResidual(Tensor residual)

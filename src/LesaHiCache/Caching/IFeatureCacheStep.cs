@@ -45,9 +45,6 @@ public interface ITransformerCacheStep : IFeatureCacheStep
 
     /// <summary>Reports the first block's image-stream residual; the step's decision is made from it.</summary>
     void ReportFirstBlockResidual(Tensor residual);
-
-    /// <summary>Whether this forward computes fully (known at once, or after <see cref="ReportFirstBlockResidual"/>).</summary>
-    bool IsFull { get; }
 }
 
 /// <summary>No caching: every item is computed.</summary>

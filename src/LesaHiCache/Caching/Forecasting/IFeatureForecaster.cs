@@ -46,9 +46,6 @@ public interface IFeatureForecaster : IDisposable
     /// <exception cref="InvalidOperationException">The item was never observed.</exception>
     Tensor Forecast(string item, StepPosition position);
 
-    /// <summary>Whether <paramref name="item"/> has been observed since the last reset.</summary>
-    bool Has(string item);
-
     /// <summary>Bytes of tensor state held, over all items.</summary>
     long StateBytes { get; }
 

@@ -79,9 +79,6 @@ public abstract class PolynomialForecaster : IFeatureForecaster
     }
 
     /// <inheritdoc />
-    public bool Has(string item) => items.ContainsKey(item);
-
-    /// <inheritdoc />
     public void Reset()
     {
         foreach (var state in items.Values)
