@@ -1,3 +1,4 @@
+using LesaHiCache.Lesa;
 using LesaHiCache.Models.Flux;
 using LesaHiCache.Sampling;
 using LesaHiCache.Shapes.Model;
@@ -9,6 +10,8 @@ namespace LesaHiCache.Benchmarks;
 /// <summary>The bundled model with a batch of prompts, seeded noise and the CFG setup of <see cref="ShapesModel.Generate"/>.</summary>
 internal sealed class BundledModelFixture : IDisposable
 {
+    private readonly Dictionary<int, LesaPredictor> predictors = [];
+
     public BundledModelFixture(int batch)
     {
         set_num_threads(Environment.ProcessorCount);
@@ -36,8 +39,26 @@ internal sealed class BundledModelFixture : IDisposable
 
     public FluxFlowModel Flow(LesaHiCache.Caching.CacheSession? cache) => new(Model.Transformer, ShapesModel.TokensPerSide, ShapesModel.TokensPerSide, cache: cache);
 
+    /// <summary>The shipped LESA predictor for <paramref name="fullSteps"/> of 50 (loaded once).</summary>
+    public LesaPredictor Predictor(int fullSteps)
+    {
+        if (!predictors.TryGetValue(fullSteps, out var predictor))
+        {
+            var times = new FlowMatchSchedule(Options.Steps, TimestepShift.FluxDynamic, ShapesModel.TokensPerSide * ShapesModel.TokensPerSide).Times;
+            predictor = LesaPredictor.Load(LesaPredictor.FindIn(ShapesModel.BundledLesaFolder, ModelFingerprint.Of(Model.Transformer), times, CacheMethods.Schedule(fullSteps)));
+            predictors[fullSteps] = predictor;
+        }
+
+        return predictor;
+    }
+
     public void Dispose()
     {
+        foreach (var predictor in predictors.Values)
+        {
+            predictor.Dispose();
+        }
+
         Model.Dispose();
         Text.Tokens.Dispose();
         Text.Pooled.Dispose();

@@ -7,7 +7,8 @@ namespace LesaHiCache.Benchmarks;
 
 /// <summary>
 /// 50-step generation on the bundled model at batch 8 (CFG batched: 16 transformer rows), uncached
-/// and with each forecaster at 10 and 8 full steps, module and model level.
+/// and with each forecaster at 10 and 8 full steps, module and model level (LESA, a model-level
+/// forecaster, runs at model level under both).
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
 public class GenerationBenchmarks
@@ -35,12 +36,14 @@ public class GenerationBenchmarks
     [Arguments("taylorseer1", 8)]
     [Arguments("taylorseer2", 8)]
     [Arguments("hicache", 8)]
+    [Arguments("lesa", 10)]
+    [Arguments("lesa", 8)]
     public void Cached(string forecaster, int fullSteps)
     {
         using var session = new CacheSession(new CacheConfig
         {
-            Level = Level == "model" ? CacheLevel.Model : CacheLevel.Module,
-            Forecaster = CacheMethods.Forecaster(forecaster),
+            Level = CacheMethods.Level(forecaster, Level),
+            Forecaster = CacheMethods.Forecaster(forecaster, fixture, fullSteps),
             Schedule = CacheMethods.Schedule(fullSteps),
         });
         Run(session);

@@ -9,7 +9,8 @@ namespace LesaHiCache.Benchmarks;
 
 /// <summary>
 /// One sampler step of the bundled model at batch 8 (CFG: 16 rows): a full step against a forecast
-/// step, after 4 full steps have filled the forecaster (set up outside the measurement).
+/// step, after 4 full steps have filled the forecaster (set up outside the measurement). LESA runs at
+/// model level under both levels.
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 30, invocationCount: 1)]
 public class StepCostBenchmarks
@@ -24,7 +25,7 @@ public class StepCostBenchmarks
     [Params("module", "model")]
     public string Level { get; set; } = "module";
 
-    [Params("hicache", "fora")]
+    [Params("hicache", "fora", "lesa")]
     public string Forecaster { get; set; } = "hicache";
 
     [GlobalSetup]
@@ -76,8 +77,8 @@ public class StepCostBenchmarks
     {
         session = new CacheSession(new CacheConfig
         {
-            Level = Level == "model" ? CacheLevel.Model : CacheLevel.Module,
-            Forecaster = CacheMethods.Forecaster(Forecaster),
+            Level = CacheMethods.Level(Forecaster, Level),
+            Forecaster = CacheMethods.Forecaster(Forecaster, fixture, fullSteps: 10),
             Schedule = new StepMaskSchedule(forecastStepFour ? [0, 1, 2, 3] : [0, 1, 2, 3, 4]),
         });
         flow = fixture.Flow(session);

@@ -4,9 +4,11 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LesaHiCache.Caching;
+using LesaHiCache.Lesa;
 using LesaHiCache.Shapes.Evaluation;
 using LesaHiCache.Shapes.Model;
 using LesaHiCache.Shapes.Task;
+using LesaHiCache.Weights;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Cli;
@@ -27,7 +29,7 @@ internal static class EvaluateCommand
     {
         var defaults = new EvaluationOptions();
         var model = new Option<string?>("--model") { Description = "A shapes model folder (default: the bundled model)." };
-        var methods = new Option<string>("--methods") { Description = "Comma-separated: none, fora, taylorseer[:order=O], hicache[:order=O][:sigma=S]; each may add :level=module|model.", DefaultValueFactory = _ => "none,fora,taylorseer:order=1,taylorseer:order=2,hicache:order=2:sigma=0.5" };
+        var methods = new Option<string>("--methods") { Description = "Comma-separated: none, fora, taylorseer[:order=O], hicache[:order=O][:sigma=S] (each may add :level=module|model), lesa[:path=FILE] (model level; default: the predictor for the schedule in the model's lesa/ folder).", DefaultValueFactory = _ => "none,fora,taylorseer:order=1,taylorseer:order=2,hicache:order=2:sigma=0.5" };
         var schedules = new Option<string>("--schedules") { Description = "Comma-separated: interval:N[:W[:T]], budget:B, adaptive:threshold[:max], stages:N0:N1:N2, mask:0;1;...", DefaultValueFactory = _ => "interval:7:3,interval:10:3" };
         var level = new Option<string>("--level") { Description = "Default cache level: module or model.", DefaultValueFactory = _ => "module" };
         var steps = new Option<int>("--steps") { DefaultValueFactory = _ => defaults.Steps, Description = "Sampler steps." };
@@ -86,10 +88,19 @@ internal static class EvaluateCommand
     {
         using var cancel = CliLogging.CancelOnCtrlC();
         using var model = ShapesModel.Load(folder, cuda.is_available() ? CUDA : CPU);
-        var evaluator = new Evaluator(model, options);
+        var evaluator = new Evaluator(model, options with { PredictorFolder = Path.Combine(folder, "lesa") });
         var runs = Evaluator.Runs(methods, schedules);
-        var report = CliLogging.WithProgress("evaluating", progress => evaluator.Run(
-            methods, schedules, progress, batch => SaveImages(imageFolder, runs, batch), cancel.Token));
+        EvaluationReport report;
+        try
+        {
+            report = CliLogging.WithProgress("evaluating", progress => evaluator.Run(
+                methods, schedules, progress, batch => SaveImages(imageFolder, runs, batch), cancel.Token));
+        }
+        catch (Exception e) when (e is LesaPredictorMismatchException or FormatException or WeightsLoadException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
 
         var table = Markdown(report);
         Console.WriteLine(table);

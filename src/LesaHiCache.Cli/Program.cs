@@ -7,5 +7,6 @@ var root = new RootCommand("LesaHiCache: feature caching for Diffusion Transform
     TrainModelCommand.Create(),
     ModelCardCommand.Create(),
     EvaluateCommand.Create(),
+    TrainLesaCommand.Create(),
 };
 return root.Parse(args).Invoke();

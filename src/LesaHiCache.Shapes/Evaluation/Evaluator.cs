@@ -30,6 +30,9 @@ public sealed record EvaluationOptions
 
     /// <summary>CFG scale of the generations.</summary>
     public double GuidanceScale { get; init; } = new ShapesGenerationOptions().GuidanceScale;
+
+    /// <summary>Where <c>lesa</c> without a path looks for a predictor matching the schedule.</summary>
+    public string PredictorFolder { get; init; } = ShapesModel.BundledLesaFolder;
 }
 
 /// <summary>A finished generation of one run on one batch (for saving images).</summary>
@@ -74,6 +77,8 @@ public sealed class Evaluator(ShapesModel model, EvaluationOptions options)
         var referenceFidelity = new List<double>();
         var completeBatches = 0;
         var generation = new ShapesGenerationOptions { Steps = options.Steps, GuidanceScale = options.GuidanceScale };
+        using var predictors = new LesaPredictors(model, options, generation);
+        var configs = runs.Select(run => predictors.ConfigFor(run.Method, run.Schedule)).ToList();
 
         try
         {
@@ -100,7 +105,7 @@ public sealed class Evaluator(ShapesModel model, EvaluationOptions options)
                     for (var r = 0; r < runs.Count; r++)
                     {
                         var (method, schedule) = runs[r];
-                        using var session = new CacheSession(new CacheConfig { Level = method.Level, Forecaster = method.Forecaster!, Schedule = schedule.Schedule });
+                        using var session = new CacheSession(configs[r]);
                         var (images, runTime, forecastMs) = Generate(prompts, seeds, generation, session, cancellation);
                         using var cached = images;
                         runSeconds[r, repeat, b] = runTime;
@@ -160,7 +165,7 @@ public sealed class Evaluator(ShapesModel model, EvaluationOptions options)
             var now = clock.Elapsed.TotalMilliseconds;
             stepMs[step.Index] = now - last;
             last = now;
-        }, session, cancellation);
+        }, session, cancellation: cancellation);
         var seconds = clock.Elapsed.TotalSeconds;
         var forecastSteps = session?.Statistics.ForecastSteps ?? [];
         var forecastMs = forecastSteps.Count == 0 ? 0 : forecastSteps.Average(s => stepMs[s]);

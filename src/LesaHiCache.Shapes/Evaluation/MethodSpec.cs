@@ -7,12 +7,17 @@ namespace LesaHiCache.Shapes.Evaluation;
 /// <summary>
 /// A forecaster named on the command line: <c>none</c>, <c>fora</c>, <c>taylorseer[:order=O]</c>,
 /// <c>hicache[:order=O][:sigma=S]</c>, each optionally with <c>:level=module|model</c> and
-/// <c>:distance=steps|time</c>, <c>:scheme=interpolating|ladder</c>.
+/// <c>:distance=steps|time</c>, <c>:scheme=interpolating|ladder</c>; and <c>lesa[:path=FILE]</c>
+/// (model level; without a path, the predictor for the schedule is looked up in the model's
+/// <c>lesa/</c> folder).
 /// </summary>
-public sealed record MethodSpec(string Text, string Kind, CacheLevel Level, Func<IFeatureForecaster>? Forecaster)
+public sealed record MethodSpec(string Text, string Kind, CacheLevel Level, Func<IFeatureForecaster>? Forecaster, string? PredictorPath = null)
 {
     /// <summary>The uncached reference.</summary>
-    public bool IsReference => Forecaster is null;
+    public bool IsReference => Forecaster is null && !IsLesa;
+
+    /// <summary>A learned LESA predictor (its forecaster depends on the schedule, see <see cref="Evaluator"/>).</summary>
+    public bool IsLesa => Kind == "lesa";
 
     /// <summary>Parses one method; throws <see cref="FormatException"/> naming the problem.</summary>
     public static MethodSpec Parse(string text, CacheLevel defaultLevel = CacheLevel.Module)
@@ -30,6 +35,23 @@ public sealed record MethodSpec(string Text, string Kind, CacheLevel Level, Func
             }
 
             options[pair[0]] = pair[1];
+        }
+
+        if (kind == "lesa")
+        {
+            options.TryGetValue("path", out var path);
+            options.Remove("path");
+            if (options.Remove("level", out var lesaLevel) && ParseLevel(lesaLevel, text) != CacheLevel.Model)
+            {
+                throw new FormatException($"Method '{text}': LESA forecasts at model level only.");
+            }
+
+            if (options.Count > 0)
+            {
+                throw new FormatException($"Method '{text}': unknown option(s) {string.Join(", ", options.Keys)}; lesa takes path=FILE.");
+            }
+
+            return new MethodSpec(text.Trim(), kind, CacheLevel.Model, null, path);
         }
 
         var level = options.Remove("level", out var l) ? ParseLevel(l, text) : defaultLevel;
@@ -50,8 +72,7 @@ public sealed record MethodSpec(string Text, string Kind, CacheLevel Level, Func
             "fora" => () => new Fora(forecasterOptions),
             "taylorseer" => Capture(Int(options, "order", 1, text), order => (Func<IFeatureForecaster>)(() => new TaylorSeer(order, forecasterOptions))),
             "hicache" => Capture((Int(options, "order", 2, text), Double(options, "sigma", 0.5, text)), p => (Func<IFeatureForecaster>)(() => new HiCache(p.Item1, p.Item2, forecasterOptions))),
-            "lesa" => throw new FormatException("LESA predictors are not available yet (they come with the LESA issue)."),
-            _ => throw new FormatException($"Unknown method '{kind}' in '{text}'. Methods: none, fora, taylorseer[:order=O], hicache[:order=O][:sigma=S]."),
+            _ => throw new FormatException($"Unknown method '{kind}' in '{text}'. Methods: none, fora, taylorseer[:order=O], hicache[:order=O][:sigma=S], lesa[:path=FILE]."),
         };
 
         if (options.Count > 0)

@@ -49,6 +49,9 @@ public sealed class ShapesModel : IDisposable
     /// <summary>Where apps find the model shipped with the package (copied next to the app).</summary>
     public static string BundledFolder => Path.Combine(AppContext.BaseDirectory, "models", "shapes-flux");
 
+    /// <summary>The folder of the LESA predictors trained for the bundled model.</summary>
+    public static string BundledLesaFolder => Path.Combine(BundledFolder, "lesa");
+
     /// <summary>The tokenizer.</summary>
     public WordTokenizer Tokenizer { get; }
 
@@ -160,8 +163,9 @@ public sealed class ShapesModel : IDisposable
     /// <param name="options">Steps, CFG, shift and caching.</param>
     /// <param name="onStep">Called after every sampler step.</param>
     /// <param name="cache">A cache session to use (and read statistics from) instead of one made from <see cref="ShapesGenerationOptions.Cache"/>.</param>
+    /// <param name="noise">Initial noise [B, 64, 48] to start from instead of the seeds' (the seeds are then only labels).</param>
     /// <param name="cancellation">Stops between steps.</param>
-    public Tensor Generate(IReadOnlyList<string> prompts, IReadOnlyList<long> seeds, ShapesGenerationOptions? options = null, Action<SamplerStep>? onStep = null, CacheSession? cache = null, CancellationToken cancellation = default)
+    public Tensor Generate(IReadOnlyList<string> prompts, IReadOnlyList<long> seeds, ShapesGenerationOptions? options = null, Action<SamplerStep>? onStep = null, CacheSession? cache = null, Tensor? noise = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(prompts);
         ArgumentNullException.ThrowIfNull(seeds);
@@ -182,7 +186,13 @@ public sealed class ShapesModel : IDisposable
         var nullText = options.GuidanceScale == 1.0 ? null : Encode([""]);
         using var ownCache = cache is null && options.Cache is not null ? new CacheSession(options.Cache) : null;
         using var flow = new FluxFlowModel(Transformer, TokensPerSide, TokensPerSide, cache: cache ?? ownCache);
-        var noise = SeededNoise.Draw(seeds, [TokensPerSide * TokensPerSide, Channels * Patch * Patch], Device);
+        long[] tokenShape = [TokensPerSide * TokensPerSide, Channels * Patch * Patch];
+        if (noise is not null && !noise.shape.SequenceEqual([prompts.Count, .. tokenShape]))
+        {
+            throw new ArgumentException($"Noise must be [{prompts.Count}, {string.Join(", ", tokenShape)}], got [{string.Join(", ", noise.shape)}].", nameof(noise));
+        }
+
+        noise = noise is null ? SeededNoise.Draw(seeds, tokenShape, Device) : noise.to(Device);
         var sampler = new SamplerOptions { Steps = options.Steps, Shift = options.Shift, GuidanceScale = options.GuidanceScale, NullText = nullText };
         var latents = FlowMatchEulerSampler.Sample(flow, text, noise, sampler, onStep, cancellation);
         return ToImages(latents).clamp(-1, 1).MoveToOuterDisposeScope();

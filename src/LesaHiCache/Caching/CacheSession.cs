@@ -48,6 +48,7 @@ public sealed class CacheSession : IDisposable
         Statistics.Clear();
         times = sampleTimes;
         planner = Config.Schedule.Begin(sampleTimes);
+        forecaster.BeginGeneration(sampleTimes);
         step = -1;
         batchShape = null;
         Statistics.BatchItems = images;

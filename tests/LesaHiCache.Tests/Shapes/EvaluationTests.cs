@@ -33,9 +33,21 @@ public class EvaluationTests
     [InlineData("hicache:sigma=-1", "sigma")]
     [InlineData("taylorseer:order", "key=value")]
     [InlineData("fora:color=red", "color")]
-    [InlineData("lesa", "LESA")]
+    [InlineData("lesa:level=module", "model level")]
+    [InlineData("lesa:sigma=2", "path=FILE")]
     public void BadMethods_AreClearErrors(string text, string expected) =>
         Assert.Contains(expected, Assert.Throws<FormatException>(() => MethodSpec.Parse(text)).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void LesaMethod_ParsesWithAndWithoutAPredictorPath()
+    {
+        var bundled = MethodSpec.Parse("lesa");
+        Assert.True(bundled.IsLesa);
+        Assert.False(bundled.IsReference);
+        Assert.Equal(CacheLevel.Model, bundled.Level);
+        Assert.Null(bundled.PredictorPath);
+        Assert.Equal("/tmp/p.safetensors", MethodSpec.Parse("lesa:path=/tmp/p.safetensors").PredictorPath);
+    }
 
     [Fact]
     public void ScheduleSpecs_Parse()

@@ -54,4 +54,12 @@ public interface IFeatureForecaster : IDisposable
 
     /// <summary>Releases all state (call at the start of every generation).</summary>
     void Reset();
+
+    /// <summary>
+    /// Called after <see cref="Reset"/> at the start of a generation with the sampler's times
+    /// t_0 = 1 .. t_S = 0, for forecasters that depend on the whole schedule (LESA's gains).
+    /// </summary>
+    void BeginGeneration(IReadOnlyList<double> sampleTimes)
+    {
+    }
 }

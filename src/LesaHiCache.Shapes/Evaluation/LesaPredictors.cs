@@ -1,0 +1,45 @@
+using LesaHiCache.Caching;
+using LesaHiCache.Lesa;
+using LesaHiCache.Sampling;
+using LesaHiCache.Shapes.Model;
+
+namespace LesaHiCache.Shapes.Evaluation;
+
+/// <summary>
+/// The cache configurations of an evaluation's runs; for <c>lesa</c> runs it loads (once per file)
+/// the predictor for the run's schedule and checks it against the model, the sampler times and the
+/// schedule, so a mismatched predictor fails before any generation.
+/// </summary>
+internal sealed class LesaPredictors(ShapesModel model, EvaluationOptions options, ShapesGenerationOptions generation) : IDisposable
+{
+    private readonly Dictionary<string, LesaPredictor> loaded = new(StringComparer.Ordinal);
+    private string? fingerprint;
+
+    public CacheConfig ConfigFor(MethodSpec method, ScheduleSpec schedule)
+    {
+        if (!method.IsLesa)
+        {
+            return new CacheConfig { Level = method.Level, Forecaster = method.Forecaster!, Schedule = schedule.Schedule };
+        }
+
+        var times = new FlowMatchSchedule(options.Steps, generation.Shift, ShapesModel.TokensPerSide * ShapesModel.TokensPerSide).Times;
+        fingerprint ??= ModelFingerprint.Of(model.Transformer);
+        var path = Path.GetFullPath(method.PredictorPath ?? LesaPredictor.FindIn(options.PredictorFolder, fingerprint, times, schedule.Schedule));
+        if (!loaded.TryGetValue(path, out var predictor))
+        {
+            predictor = LesaPredictor.Load(path, model.Device);
+            loaded[path] = predictor;
+        }
+
+        predictor.EnsureCompatible(fingerprint, times, schedule.Schedule);
+        return new CacheConfig { Level = CacheLevel.Model, Forecaster = () => new LesaForecaster(predictor), Schedule = schedule.Schedule };
+    }
+
+    public void Dispose()
+    {
+        foreach (var predictor in loaded.Values)
+        {
+            predictor.Dispose();
+        }
+    }
+}

@@ -1,0 +1,296 @@
+using System.Globalization;
+using LesaHiCache.Caching;
+using LesaHiCache.Caching.Schedules;
+using LesaHiCache.Layers;
+using LesaHiCache.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LesaHiCache.Lesa;
+
+/// <summary>
+/// A trained LESA predictor: one <see cref="LesaExpert"/> per noise stage, hard-routed by the
+/// current t, for one model, one sampler schedule (its S + 1 times) and one caching schedule
+/// (<see cref="Info"/>). Files are safetensors with the info in the <c>__metadata__</c> entry "lesa".
+/// </summary>
+public sealed class LesaPredictor : nn.Module
+{
+    /// <summary>The metadata key holding <see cref="LesaPredictorInfo"/> as JSON.</summary>
+    public const string MetadataKey = "lesa";
+
+    private const double TimeTolerance = 1e-6;
+
+    private readonly TorchSharp.Modules.ModuleList<LesaExpert> experts;
+    private InferenceCoefficients? inference;
+
+    /// <summary>Creates a predictor for <paramref name="info"/> (random weights when <paramref name="build"/> initialises).</summary>
+    public LesaPredictor(LesaPredictorInfo info, ModuleBuild build) : base(nameof(LesaPredictor))
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        ArgumentNullException.ThrowIfNull(build);
+        info.Config.Validate();
+        if (info.Steps < 1 || info.Times.Count != info.Steps + 1)
+        {
+            throw new ArgumentException($"A predictor for {info.Steps} steps needs {info.Steps + 1} times, got {info.Times.Count}.", nameof(info));
+        }
+
+        Info = info;
+        experts = new TorchSharp.Modules.ModuleList<LesaExpert>();
+        foreach (var history in info.Config.HistoryLengths)
+        {
+            experts.Add(new LesaExpert(history, info.Steps + 1, info.Config, build));
+        }
+
+        RegisterComponents();
+    }
+
+    /// <summary>What the predictor is for.</summary>
+    public LesaPredictorInfo Info { get; private set; }
+
+    /// <summary>The experts, stage 0 (noisiest) first.</summary>
+    public IReadOnlyList<LesaExpert> Experts => [.. experts];
+
+    /// <summary>The stage of step <paramref name="step"/>.</summary>
+    public int StageOf(int step) => Info.Config.StageOf(Info.Times[step]);
+
+    /// <summary>The expert of step <paramref name="step"/>.</summary>
+    public LesaExpert ExpertOf(int step) => experts[StageOf(step)];
+
+    /// <summary>The difference vector delta_j = t_step - t_j, j = 0..S: [1, S + 1].</summary>
+    public Tensor Deltas(int step)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(step);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(step, Info.Steps);
+        var weight = experts[0].MixerWeight;
+        var deltas = Info.Times.Select(t => (float)(Info.Times[step] - t)).ToArray();
+        return tensor(deltas, [1, deltas.Length], weight.dtype, weight.device);
+    }
+
+    /// <summary>The gain of step <paramref name="step"/> (its stage's KAN on its deltas): a scalar tensor, differentiable.</summary>
+    public Tensor Gain(int step)
+    {
+        using var deltas = Deltas(step);
+        using var gains = ExpertOf(step).Gain(deltas);
+        return gains[0].alias();
+    }
+
+    /// <summary>
+    /// The gains of every step and each stage's mixer weights and bias as host numbers, computed
+    /// once and kept until <see cref="WeightsChanged"/> (the trainer calls it after every step).
+    /// </summary>
+    public InferenceCoefficients Inference()
+    {
+        if (inference is null)
+        {
+            using var _ = no_grad();
+            inference = new InferenceCoefficients(
+                Gains(),
+                [.. experts.Select(e => e.MixerWeight.to_type(ScalarType.Float64).cpu().data<double>().ToArray())],
+                [.. experts.Select(e => e.MixerBias.to_type(ScalarType.Float64).cpu().item<double>())]);
+        }
+
+        return inference;
+    }
+
+    /// <summary>Drops the coefficients <see cref="Inference"/> keeps; call after changing the weights.</summary>
+    public void WeightsChanged() => inference = null;
+
+    /// <summary>The gains of every step, computed without gradients.</summary>
+    public double[] Gains()
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var gains = new double[Info.Steps];
+        var weight = experts[0].MixerWeight;
+        var all = tensor(
+            Enumerable.Range(0, Info.Steps).SelectMany(s => Info.Times.Select(t => (float)(Info.Times[s] - t))).ToArray(),
+            [Info.Steps, Info.Steps + 1],
+            weight.dtype,
+            weight.device);
+        var byStage = experts.Select(e => e.Gain(all).to_type(ScalarType.Float64).cpu().data<double>().ToArray()).ToArray();
+        for (var s = 0; s < Info.Steps; s++)
+        {
+            gains[s] = byStage[StageOf(s)][s];
+        }
+
+        return gains;
+    }
+
+    /// <summary>
+    /// Throws <see cref="LesaPredictorMismatchException"/> unless the predictor was trained for this
+    /// model (fingerprint), these sampler times, and (when given) this schedule's full steps.
+    /// </summary>
+    public void EnsureCompatible(string? modelFingerprint, IReadOnlyList<double>? times = null, ICacheSchedule? schedule = null)
+    {
+        if (modelFingerprint is not null && modelFingerprint != Info.ModelFingerprint)
+        {
+            throw new LesaPredictorMismatchException(
+                $"This LESA predictor was trained for another model ({Info.ModelName ?? "unnamed"}, {Info.ModelFingerprint}); the model in use is {modelFingerprint}. Train a predictor for this model (lesa-hicache train-lesa).");
+        }
+
+        if (times is not null)
+        {
+            EnsureTimes(times);
+        }
+
+        if (schedule is not null && times is not null)
+        {
+            EnsureSchedule(schedule, times);
+        }
+    }
+
+    /// <summary>Throws <see cref="LesaPredictorMismatchException"/> unless <paramref name="times"/> are the trained sampler times.</summary>
+    public void EnsureTimes(IReadOnlyList<double> times)
+    {
+        ArgumentNullException.ThrowIfNull(times);
+        if (times.Count != Info.Times.Count)
+        {
+            throw new LesaPredictorMismatchException(
+                $"This LESA predictor was trained for {Info.Steps} sampler steps; the generation has {times.Count - 1}. Use a predictor trained for {times.Count - 1} steps.");
+        }
+
+        for (var i = 0; i < times.Count; i++)
+        {
+            if (Math.Abs(times[i] - Info.Times[i]) > TimeTolerance)
+            {
+                throw new LesaPredictorMismatchException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"This LESA predictor was trained for other sampler times (t_{i} = {Info.Times[i]:0.######}, the generation has {times[i]:0.######}): the timestep shift or resolution differs."));
+            }
+        }
+    }
+
+    /// <summary>Throws <see cref="LesaPredictorMismatchException"/> unless <paramref name="schedule"/> is the trained one.</summary>
+    public void EnsureSchedule(ICacheSchedule schedule, IReadOnlyList<double> times)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        ArgumentNullException.ThrowIfNull(times);
+        var fullSteps = FullStepsOf(schedule, times);
+        var same = fullSteps is null || Info.FullSteps is null
+            ? schedule.Name == Info.Schedule
+            : fullSteps.SequenceEqual(Info.FullSteps);
+        if (!same)
+        {
+            throw new LesaPredictorMismatchException(
+                $"This LESA predictor was trained for the schedule {Info.Schedule} (full steps {Describe(Info.FullSteps)}); the schedule in use is {schedule.Name} (full steps {Describe(fullSteps)}). Use a predictor trained for this schedule.");
+        }
+    }
+
+    /// <summary>A model-level cache configuration that forecasts with this predictor on its trained schedule (or <paramref name="schedule"/>, which must match).</summary>
+    public CacheConfig CacheConfig(ICacheSchedule? schedule = null)
+    {
+        var trained = (ICacheSchedule?)(Info.FullSteps is { } steps ? new StepMaskSchedule(steps) : null);
+        if (schedule is not null)
+        {
+            EnsureSchedule(schedule, Info.Times);
+        }
+
+        return new CacheConfig
+        {
+            Level = CacheLevel.Model,
+            Forecaster = () => new LesaForecaster(this),
+            Schedule = schedule ?? trained ?? throw new InvalidOperationException($"The predictor's schedule {Info.Schedule} decides while sampling: pass it explicitly."),
+        };
+    }
+
+    /// <summary>Records how the predictor was trained in its info (saved with it).</summary>
+    public void DescribeTraining(string training) => Info = Info with { Training = training };
+
+    /// <summary>Saves the weights and the info to one safetensors file.</summary>
+    public void Save(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        WeightsSaver.Save(this, path, new WeightsSaveOptions { Metadata = new Dictionary<string, string> { [MetadataKey] = Info.ToJson() } });
+    }
+
+    /// <summary>Reads the info of a predictor file without loading weights.</summary>
+    public static LesaPredictorInfo ReadInfo(string path)
+    {
+        var header = SafetensorsHeader.Read(path);
+        if (!header.Metadata.TryGetValue(MetadataKey, out var json))
+        {
+            throw new FormatException($"'{path}' is not a LESA predictor: its metadata has no '{MetadataKey}' entry.");
+        }
+
+        try
+        {
+            return LesaPredictorInfo.FromJson(json);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new FormatException($"'{path}': the LESA metadata is not valid ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>Loads a predictor file onto <paramref name="device"/> (CPU when null).</summary>
+    public static LesaPredictor Load(string path, Device? device = null)
+    {
+        var info = ReadInfo(path);
+        var predictor = new LesaPredictor(info, new ModuleBuild(device ?? CPU, ScalarType.Float32, Initialize: false));
+        try
+        {
+            WeightsLoader.Load(predictor, path);
+            return predictor;
+        }
+        catch
+        {
+            predictor.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The predictor file in <paramref name="folder"/> trained for this model, these times and this
+    /// schedule; throws <see cref="LesaPredictorMismatchException"/> listing the folder's predictors when none is.
+    /// </summary>
+    public static string FindIn(string folder, string modelFingerprint, IReadOnlyList<double> times, ICacheSchedule schedule)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        ArgumentNullException.ThrowIfNull(times);
+        ArgumentNullException.ThrowIfNull(schedule);
+        var files = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.safetensors").Order(StringComparer.Ordinal).ToList() : [];
+        var seen = new List<string>();
+        foreach (var file in files)
+        {
+            LesaPredictorInfo info;
+            try
+            {
+                info = ReadInfo(file);
+            }
+            catch (FormatException)
+            {
+                continue;
+            }
+
+            var fullSteps = FullStepsOf(schedule, times);
+            var sameTimes = info.Times.Count == times.Count && info.Times.Zip(times).All(p => Math.Abs(p.First - p.Second) <= TimeTolerance);
+            var sameSchedule = fullSteps is null || info.FullSteps is null ? info.Schedule == schedule.Name : info.FullSteps.SequenceEqual(fullSteps);
+            if (info.ModelFingerprint == modelFingerprint && sameTimes && sameSchedule)
+            {
+                return file;
+            }
+
+            seen.Add($"{Path.GetFileName(file)} ({info.Steps} steps, {info.Schedule}{(info.ModelFingerprint == modelFingerprint ? "" : ", another model")})");
+        }
+
+        throw new LesaPredictorMismatchException(
+            $"No LESA predictor in '{folder}' was trained for this model, {times.Count - 1} steps and the schedule {schedule.Name}" +
+            (seen.Count == 0 ? "." : $"; it has: {string.Join("; ", seen)}.") + " Train one with lesa-hicache train-lesa.");
+    }
+
+    /// <summary>The full steps of a planned schedule over <paramref name="times"/>; null for schedules that decide while sampling.</summary>
+    public static IReadOnlyList<int>? FullStepsOf(ICacheSchedule schedule, IReadOnlyList<double> times)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        ArgumentNullException.ThrowIfNull(times);
+        return schedule is PlannedSchedule planned ? [.. planned.FullSteps(times).Order()] : null;
+    }
+
+    /// <summary>Per-step gains and per-stage mixer weights and biases, as host numbers.</summary>
+    /// <param name="Gains">g of every step.</param>
+    /// <param name="Weights">w_1..w_K of every stage.</param>
+    /// <param name="Biases">b of every stage.</param>
+    public sealed record InferenceCoefficients(double[] Gains, double[][] Weights, double[] Biases);
+
+    private static string Describe(IReadOnlyList<int>? steps) => steps is null ? "decided while sampling" : "{" + string.Join(",", steps) + "}";
+}

@@ -1,0 +1,262 @@
+using LesaHiCache.Caching;
+using LesaHiCache.Caching.Forecasting;
+using LesaHiCache.Caching.Schedules;
+using LesaHiCache.Layers;
+using LesaHiCache.Lesa;
+using LesaHiCache.Sampling;
+using static TorchSharp.torch;
+
+namespace LesaHiCache.Tests.Lesa;
+
+public class LesaPredictorTests
+{
+    private const int Steps = 12;
+    private static readonly double[] Times = new FlowMatchSchedule(Steps, TimestepShift.None, 64).Times.ToArray();
+    private static readonly FixedIntervalSchedule Schedule = new(4, warmup: 1);
+
+    private static LesaPredictor Predictor(string fingerprint = "sha256:model", LesaConfig? config = null)
+    {
+        manual_seed(5);
+        var info = new LesaPredictorInfo
+        {
+            ModelFingerprint = fingerprint,
+            Steps = Steps,
+            Times = Times,
+            Schedule = Schedule.Name,
+            FullSteps = LesaPredictor.FullStepsOf(Schedule, Times),
+            Config = config ?? new LesaConfig { GainWidths = [8, 8] },
+        };
+        return new LesaPredictor(info, ModuleBuild.Cpu);
+    }
+
+    [Theory]
+    [InlineData(1.0, 0)]
+    [InlineData(0.9000001, 0)]
+    [InlineData(0.9, 1)]
+    [InlineData(0.51, 1)]
+    [InlineData(0.5, 2)]
+    [InlineData(0.0, 2)]
+    public void Stages_AreHardRoutedByT(double t, int stage) => Assert.Equal(stage, LesaConfig.Default.StageOf(t));
+
+    [Fact]
+    public void Expert_ComputesLastPlusGainTimesMixedHistoryPlusBias()
+    {
+        using var predictor = Predictor();
+        var expert = predictor.Experts[1];
+        using (no_grad())
+        {
+            expert.MixerWeight.copy_(tensor(new float[] { 0.5f, -0.25f, 0, 0, 0, 0, 0, 2 }));
+            expert.MixerBias.fill_(0.1);
+        }
+
+        using var history = arange(8 * 3, ScalarType.Float32).reshape(8, 3);
+        using var gain = tensor(1.5f);
+        using var predicted = expert.Predict(history, gain);
+        var h = history.data<float>().ToArray();
+        var expected = Enumerable.Range(0, 3).Select(c => h[c] + (1.5f * ((0.5f * h[c]) - (0.25f * h[3 + c]) + (2 * h[21 + c]) + 0.1f))).ToArray();
+        Assert.Equal(expected, predicted.data<float>().ToArray(), (a, b) => Math.Abs(a - b) < 1e-4);
+    }
+
+    [Fact]
+    public void Gains_OfAllStepsEqualEachStepsStageKanOnItsDeltas()
+    {
+        using var predictor = Predictor();
+        var gains = predictor.Gains();
+        for (var s = 0; s < Steps; s++)
+        {
+            using var _ = no_grad();
+            using var deltas = predictor.Deltas(s);
+            Assert.Equal(Times[s] - Times[^1], deltas[0, Steps].item<float>(), 6);
+            using var gain = predictor.Experts[LesaConfig.Default.StageOf(Times[s])].Gain(deltas);
+            Assert.Equal(gain.item<float>(), gains[s], 5);
+        }
+    }
+
+    [Fact]
+    public void Forecaster_FollowsTheRecurrenceWithForecastsInTheHistory()
+    {
+        // Mixer = first difference, no bias: F^_s = F_{s-1} + g_s (F_{s-1} - F_{s-2}), where the
+        // history holds forecasts too. Reproduce it with a plain list as the independent truth.
+        using var predictor = Predictor();
+        using (no_grad())
+        {
+            foreach (var expert in predictor.Experts)
+            {
+                expert.MixerWeight.zero_();
+                expert.MixerWeight[0].fill_(1);
+                expert.MixerWeight[1].fill_(-1);
+                expert.MixerBias.zero_();
+            }
+        }
+
+        var gains = predictor.Gains();
+        var full = LesaPredictor.FullStepsOf(Schedule, Times)!;
+        using var forecaster = new LesaForecaster(predictor);
+        forecaster.BeginGeneration(Times);
+        var truth = new List<double[]>();
+        for (var s = 0; s < Steps; s++)
+        {
+            var position = new StepPosition(s, Times[s], Steps);
+            double[] expected;
+            if (full.Contains(s))
+            {
+                expected = [Math.Sin(s), s * 0.5];
+                using var features = tensor(expected.Select(v => (float)v).ToArray(), [1, 2]);
+                forecaster.Observe("x", features, position);
+            }
+            else
+            {
+                var last = truth[^1];
+                var before = truth.Count > 1 ? truth[^2] : truth[^1];
+                expected = [.. last.Zip(before, (a, b) => a + (gains[s] * (a - b)))];
+                using var forecast = forecaster.Forecast("x", position);
+                Assert.Equal([1, 2], forecast.shape);
+                Assert.Equal(expected, forecast.data<float>().Select(v => (double)v).ToArray(), (a, b) => Math.Abs(a - b) < 1e-4);
+            }
+
+            truth.Add(expected);
+        }
+    }
+
+    [Fact]
+    public void Forecaster_WithZeroGainIsPlainReuse()
+    {
+        using var predictor = Predictor();
+        using (no_grad())
+        {
+            foreach (var parameter in predictor.Experts.SelectMany(e => e.parameters()))
+            {
+                parameter.zero_();
+            }
+        }
+
+        using var forecaster = new LesaForecaster(predictor);
+        forecaster.BeginGeneration(Times);
+        using var features = randn(2, 3, 4);
+        forecaster.Observe("x", features, new StepPosition(0, Times[0], Steps));
+        using var forecast = forecaster.Forecast("x", new StepPosition(1, Times[1], Steps));
+        Assert.True(forecast.eq(features).all().item<bool>());
+    }
+
+    [Fact]
+    public void SaveAndLoad_GiveIdenticalForecasts()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"lesa-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            using var predictor = Predictor();
+            predictor.Save(path);
+            using var loaded = LesaPredictor.Load(path);
+            Assert.Equal(predictor.Info.ToJson(), loaded.Info.ToJson());
+            using var first = Run(predictor);
+            using var second = Run(loaded);
+            Assert.True(first.eq(second).all().item<bool>());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        static Tensor Run(LesaPredictor predictor)
+        {
+            manual_seed(9);
+            using var forecaster = new LesaForecaster(predictor);
+            forecaster.BeginGeneration(Times);
+            var outputs = new List<Tensor>();
+            var full = LesaPredictor.FullStepsOf(Schedule, Times)!;
+            for (var s = 0; s < Steps; s++)
+            {
+                var position = new StepPosition(s, Times[s], Steps);
+                if (full.Contains(s))
+                {
+                    using var features = randn(2, 5);
+                    forecaster.Observe("x", features, position);
+                }
+                else
+                {
+                    outputs.Add(forecaster.Forecast("x", position));
+                }
+            }
+
+            var result = stack(outputs);
+            outputs.ForEach(o => o.Dispose());
+            return result;
+        }
+    }
+
+    [Fact]
+    public void MismatchedModelStepsTimesOrSchedule_AreClearErrors()
+    {
+        using var predictor = Predictor();
+        var other = Assert.Throws<LesaPredictorMismatchException>(() => predictor.EnsureCompatible("sha256:other", Times, Schedule));
+        Assert.Contains("another model", other.Message, StringComparison.Ordinal);
+
+        var steps = new FlowMatchSchedule(Steps + 1, TimestepShift.None, 64).Times;
+        var wrongSteps = Assert.Throws<LesaPredictorMismatchException>(() => predictor.EnsureCompatible("sha256:model", steps, Schedule));
+        Assert.Contains("13", wrongSteps.Message, StringComparison.Ordinal);
+
+        var shifted = new FlowMatchSchedule(Steps, new StaticShift(3), 64).Times;
+        Assert.Throws<LesaPredictorMismatchException>(() => predictor.EnsureCompatible("sha256:model", shifted, Schedule));
+
+        var schedule = Assert.Throws<LesaPredictorMismatchException>(() => predictor.EnsureCompatible("sha256:model", Times, new FixedIntervalSchedule(3, warmup: 1)));
+        Assert.Contains("schedule", schedule.Message, StringComparison.Ordinal);
+
+        using var forecaster = new LesaForecaster(predictor);
+        Assert.Throws<LesaPredictorMismatchException>(() => forecaster.BeginGeneration(steps));
+        Assert.Throws<InvalidOperationException>(() => forecaster.Observe("x", ones(1), new StepPosition(0, 1, Steps)));
+
+        using var session = new CacheSession(predictor.CacheConfig());
+        Assert.Throws<LesaPredictorMismatchException>(() => session.BeginGeneration(steps, 1));
+        Assert.Throws<LesaPredictorMismatchException>(() => predictor.CacheConfig(new FixedIntervalSchedule(3, warmup: 1)));
+    }
+
+    [Fact]
+    public void LoadingAFileWithoutLesaMetadata_IsAFormatError()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"not-lesa-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            using var weights = ones(3);
+            LesaHiCache.Weights.WeightsSaver.Save(new Dictionary<string, Tensor> { ["w"] = weights }, path);
+            var error = Assert.Throws<FormatException>(() => LesaPredictor.Load(path));
+            Assert.Contains("not a LESA predictor", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void FindIn_PicksThePredictorOfTheScheduleAndListsTheOthers()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"lesa-folder-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            using var predictor = Predictor();
+            predictor.Save(Path.Combine(folder, "a.safetensors"));
+            Assert.Equal(Path.Combine(folder, "a.safetensors"), LesaPredictor.FindIn(folder, "sha256:model", Times, Schedule));
+            var error = Assert.Throws<LesaPredictorMismatchException>(() => LesaPredictor.FindIn(folder, "sha256:model", Times, new FixedIntervalSchedule(5)));
+            Assert.Contains("a.safetensors", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    [Fact]
+    public void ModelFingerprint_ChangesWhenTheWeightsChangeAndNotOtherwise()
+    {
+        using var module = new Layers.LinearLayer(300, 4, ModuleBuild.Cpu);
+        var before = ModelFingerprint.Of(module);
+        Assert.Equal(before, ModelFingerprint.Of(module));
+        using (no_grad())
+        {
+            module.parameters().First()[0, 0].add_(1e-3);
+        }
+
+        Assert.NotEqual(before, ModelFingerprint.Of(module));
+    }
+}
