@@ -102,10 +102,10 @@ public sealed class ShapesLesaHost : ILesaTrainingHost
     }
 
     /// <inheritdoc />
-    public void Generate(IReadOnlyList<int> samples, Tensor noise, CacheSession cache, CancellationToken cancellation)
+    public Tensor Generate(IReadOnlyList<int> samples, Tensor noise, CacheSession cache, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(samples);
         var chosen = samples.Select(i => this.samples[i]).ToList();
-        using var images = model.Generate([.. chosen.Select(s => s.Prompt)], [.. chosen.Select(s => s.Seed)], options, cache: cache, noise: noise, cancellation: cancellation);
+        return model.Generate([.. chosen.Select(s => s.Prompt)], [.. chosen.Select(s => s.Seed)], options, cache: cache, noise: noise, cancellation: cancellation);
     }
 }

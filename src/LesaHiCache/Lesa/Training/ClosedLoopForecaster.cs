@@ -7,9 +7,8 @@ namespace LesaHiCache.Lesa.Training;
 /// Phase 2's forecaster: forecasts like <see cref="LesaForecaster"/> but with gradients, hands the L1
 /// loss against the uncached run's features of the same step to <c>learn</c> (one optimiser step),
 /// and feeds the detached prediction to the sampler and to the history (one-step gradients).
-/// With <c>learns</c> false it only reports the losses (validation).
 /// </summary>
-internal sealed class ClosedLoopForecaster(LesaPredictor predictor, LesaEpisode episode, Device device, Action<Tensor> learn, bool learns = true) : IFeatureForecaster
+internal sealed class ClosedLoopForecaster(LesaPredictor predictor, LesaEpisode episode, Device device, Action<Tensor> learn) : IFeatureForecaster
 {
     private readonly Dictionary<string, List<Tensor>> histories = [];
     private readonly Dictionary<string, ScalarType> featureTypes = [];
@@ -43,7 +42,7 @@ internal sealed class ClosedLoopForecaster(LesaPredictor predictor, LesaEpisode 
 
         var expert = predictor.ExpertOf(position.Step);
         Tensor prediction;
-        using (learns ? enable_grad() : no_grad())
+        using (enable_grad())
         {
             using var scope = NewDisposeScope();
             var stacked = stack(Enumerable.Range(0, expert.History).Select(k => history[Math.Min(k, history.Count - 1)]));

@@ -32,7 +32,8 @@ public interface ILesaTrainingHost
     /// <summary>
     /// Runs the whole sampler for <paramref name="samples"/> from <paramref name="noise"/> with
     /// <paramref name="cache"/> attached to the transformer (the sampler begins and ends its
-    /// generation). The output is not needed.
+    /// generation) and returns its output (e.g. the images; the caller disposes it). Validation
+    /// compares the outputs of forecast runs with the uncached ones.
     /// </summary>
-    void Generate(IReadOnlyList<int> samples, Tensor noise, CacheSession cache, CancellationToken cancellation);
+    Tensor Generate(IReadOnlyList<int> samples, Tensor noise, CacheSession cache, CancellationToken cancellation);
 }

@@ -131,7 +131,7 @@ public sealed class LesaTrainer
                 SaveCheckpoint(checkpointFolder, predictor, optimizer, state);
             }
 
-            // Closed-loop L1 on the held-out episodes; the best weights so far are kept in best.safetensors.
+            // The held-out episodes' output error with the predictor forecasting; the best weights so far are kept in best.safetensors.
             void Validate()
             {
                 if (validation.Count == 0 || state.Validations.Any(v => v.Phase1Step == state.Phase1Step && v.Phase2Step == state.Phase2Step))
@@ -174,7 +174,7 @@ public sealed class LesaTrainer
                     var config = new CacheConfig { Level = CacheLevel.Model, Forecaster = () => forecaster, Schedule = options.Schedule };
                     using var session = new CacheSession(config);
                     using var noise = episode.Noise.to(host.Device);
-                    host.Generate(episode.Samples, noise, session, cancellation);
+                    using var output = host.Generate(episode.Samples, noise, session, cancellation);
                 }
 
                 if (step - before != forecastSteps.Length)
@@ -208,7 +208,7 @@ public sealed class LesaTrainer
 
             var phase1 = Ends(state.Phase1Losses, LossWindow);
             var phase2 = Ends(state.Phase2Losses, forecastSteps.Length);
-            var kept = best is null ? "the final weights" : string.Create(CultureInfo.InvariantCulture, $"the weights after phase 1 step {best.Phase1Step}, phase 2 step {best.Phase2Step} (closed-loop validation L1 {best.Loss:F5} on {validation.Count} held-out episodes; after phase 1 {state.Validations[0].Loss:F5}, final {state.Validations[^1].Loss:F5})");
+            var kept = best is null ? "the final weights" : string.Create(CultureInfo.InvariantCulture, $"the weights after phase 1 step {best.Phase1Step}, phase 2 step {best.Phase2Step} (held-out output MSE {best.Loss:E3} on {validation.Count} episodes; after phase 1 {state.Validations[0].Loss:E3}, final {state.Validations[^1].Loss:E3})");
             predictor.DescribeTraining(string.Create(
                 CultureInfo.InvariantCulture,
                 $"{data.SampleCount} samples in {data.Episodes.Count} episodes ({data.Bytes / 1e6:F0} MB float16, {training.Count} for training); phase 1: {state.Phase1Step} steps, L1 {phase1.First:F5} -> {phase1.Last:F5}; phase 2: {state.Phase2Step} steps, L1 {phase2.First:F5} -> {phase2.Last:F5}; kept {kept}; lr {options.LearningRate}; {state.WallSeconds / 60:F1} min on {host.Device}"));
@@ -227,18 +227,23 @@ public sealed class LesaTrainer
     /// <summary>StepLR within a phase.</summary>
     private double LearningRate(int phaseStep) => options.LearningRate * Math.Pow(options.LearningRateGamma, phaseStep / options.LearningRateStepSize);
 
+    /// <summary>Mean squared difference between the held-out episodes' outputs forecast with the predictor and their uncached outputs.</summary>
     private double ValidationLoss(LesaPredictor predictor, List<LesaEpisode> episodes, CancellationToken cancellation)
     {
-        var losses = new List<float>();
+        var squared = 0.0;
+        var count = 0L;
         foreach (var episode in episodes)
         {
-            using var forecaster = new ClosedLoopForecaster(predictor, episode, host.Device, loss => losses.Add(loss.item<float>()), learns: false);
-            using var session = new CacheSession(new CacheConfig { Level = CacheLevel.Model, Forecaster = () => forecaster, Schedule = options.Schedule });
+            using var session = new CacheSession(new CacheConfig { Level = CacheLevel.Model, Forecaster = () => new LesaForecaster(predictor), Schedule = options.Schedule });
             using var noise = episode.Noise.to(host.Device);
-            host.Generate(episode.Samples, noise, session, cancellation);
+            using var output = host.Generate(episode.Samples, noise, session, cancellation);
+            using var reference = episode.Output.to(output.device).to_type(ScalarType.Float32);
+            using var error = (output.to_type(ScalarType.Float32) - reference).square().sum();
+            squared += error.item<float>();
+            count += reference.NumberOfElements;
         }
 
-        return losses.Average();
+        return squared / count;
     }
 
     private static void CopyWeights(string path, LesaPredictor predictor)

@@ -9,7 +9,8 @@ namespace LesaHiCache.Lesa.Training;
 
 /// <summary>
 /// Uncached trajectories of a model on training samples: per episode (one generation batch) the
-/// initial noise and the model-level features of every step, kept in float16 in host memory and in
+/// initial noise, the model-level features of every step and the sampler's output, kept (the
+/// features in float16) in host memory and in
 /// one safetensors file per episode (<c>episode-0000.safetensors</c>, ...) in a folder, so that an
 /// interrupted collection resumes with the next missing episode.
 /// </summary>
@@ -17,6 +18,7 @@ public sealed class LesaTrajectories : IDisposable
 {
     private const string MetadataKey = "lesa-trajectory";
     private const string NoiseKey = "noise";
+    private const string OutputKey = "output";
     private const string FeaturePrefix = "features.";
     private readonly List<LesaEpisode> episodes;
 
@@ -174,15 +176,17 @@ public sealed class LesaTrajectories : IDisposable
             var config = new CacheConfig { Level = CacheLevel.Model, Forecaster = () => recorder, Schedule = new FixedIntervalSchedule(1, warmup: 0) };
             // The session disposes its forecaster: take the recording before it ends.
             using var session = new CacheSession(config);
-            host.Generate(samples, noise, session, cancellation);
+            using var generated = host.Generate(samples, noise, session, cancellation);
+            var output = generated.detach().to_type(ScalarType.Float32).cpu().clone().DetachFromDisposeScope();
             var times = recorder.Times ?? throw new InvalidOperationException("The host did not run the sampler through the cache session.");
             var features = recorder.Take();
             if (features.Count == 0)
             {
+                output.Dispose();
                 throw new InvalidOperationException("The host's model recorded no model-level features: attach the cache session to its transformer.");
             }
 
-            return (new LesaEpisode(samples, noise, features), times);
+            return (new LesaEpisode(samples, noise, output, features), times);
         }
         catch
         {
@@ -193,7 +197,7 @@ public sealed class LesaTrajectories : IDisposable
 
     private static void SaveEpisode(string path, LesaEpisode episode, IReadOnlyList<double> times, string fingerprint, ILesaTrainingHost host)
     {
-        var tensors = new Dictionary<string, Tensor> { [NoiseKey] = episode.Noise };
+        var tensors = new Dictionary<string, Tensor> { [NoiseKey] = episode.Noise, [OutputKey] = episode.Output };
         foreach (var (item, features) in episode.Features)
         {
             tensors[FeaturePrefix + item] = features;
@@ -212,6 +216,11 @@ public sealed class LesaTrajectories : IDisposable
         }
 
         var metadata = JsonSerializer.Deserialize<EpisodeMetadata>(json) ?? throw new FormatException($"'{path}': empty metadata.");
+        if (!header.Tensors.ContainsKey(NoiseKey) || !header.Tensors.ContainsKey(OutputKey))
+        {
+            throw new FormatException($"'{path}' lacks the noise or the output of its episode (recorded by an older version?): record the trajectories again.");
+        }
+
         var targets = header.Tensors.ToDictionary(
             p => p.Key,
             p => empty([.. p.Value.Shape], SafetensorsDType.ToScalarType(p.Value.DType) ?? throw new FormatException($"'{path}': unsupported dtype {p.Value.DType}.")).DetachFromDisposeScope());
@@ -229,21 +238,21 @@ public sealed class LesaTrajectories : IDisposable
             throw;
         }
 
-        var noise = targets[NoiseKey];
         var features = targets.Where(p => p.Key.StartsWith(FeaturePrefix, StringComparison.Ordinal)).ToDictionary(p => p.Key[FeaturePrefix.Length..], p => p.Value);
-        return (new LesaEpisode(metadata.Samples, noise, features), metadata.Times, metadata.ModelFingerprint);
+        return (new LesaEpisode(metadata.Samples, targets[NoiseKey], targets[OutputKey], features), metadata.Times, metadata.ModelFingerprint);
     }
 
     private sealed record EpisodeMetadata(string ModelFingerprint, double[] Times, int[] Samples, string[] Descriptions);
 }
 
-/// <summary>One generation batch of a trajectory set: its samples, their initial noise and the features of every step.</summary>
+/// <summary>One generation batch of a trajectory set: its samples, their initial noise, the features of every step and the output.</summary>
 public sealed class LesaEpisode : IDisposable
 {
-    internal LesaEpisode(IReadOnlyList<int> samples, Tensor noise, Dictionary<string, Tensor> features)
+    internal LesaEpisode(IReadOnlyList<int> samples, Tensor noise, Tensor output, Dictionary<string, Tensor> features)
     {
         Samples = samples;
         Noise = noise;
+        Output = output;
         Features = features;
     }
 
@@ -253,16 +262,20 @@ public sealed class LesaEpisode : IDisposable
     /// <summary>Initial noise [n, L, C] float32 (host memory).</summary>
     public Tensor Noise { get; }
 
+    /// <summary>The uncached run's output (what the host's Generate returns), float32 (host memory).</summary>
+    public Tensor Output { get; }
+
     /// <summary>Per cached item (e.g. "0:hidden"), its value at every step: [S, ...] float16 (host memory).</summary>
     public IReadOnlyDictionary<string, Tensor> Features { get; }
 
     /// <summary>Bytes held.</summary>
-    public long Bytes => (Noise.NumberOfElements * Noise.ElementSize) + Features.Values.Sum(t => t.NumberOfElements * t.ElementSize);
+    public long Bytes => (Noise.NumberOfElements * Noise.ElementSize) + (Output.NumberOfElements * Output.ElementSize) + Features.Values.Sum(t => t.NumberOfElements * t.ElementSize);
 
     /// <inheritdoc />
     public void Dispose()
     {
         Noise.Dispose();
+        Output.Dispose();
         foreach (var tensor in Features.Values)
         {
             tensor.Dispose();
