@@ -89,6 +89,9 @@ public sealed class ShapesLesaHost : ILesaTrainingHost
     public Device Device => model.Device;
 
     /// <inheritdoc />
+    public double OutputRange => 2.0;
+
+    /// <inheritdoc />
     public int SampleCount => samples.Count;
 
     /// <inheritdoc />

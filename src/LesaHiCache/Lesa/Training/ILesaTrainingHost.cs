@@ -20,6 +20,9 @@ public interface ILesaTrainingHost
     /// <summary>The device the model runs on (the predictor trains there too).</summary>
     Device Device { get; }
 
+    /// <summary>The peak-to-peak range of the outputs, for validation PSNR (2 for images in [-1, 1]).</summary>
+    double OutputRange { get; }
+
     /// <summary>Number of training samples.</summary>
     int SampleCount { get; }
 

@@ -27,6 +27,7 @@ public sealed class LesaTrainer
     private const string BestFile = "best.safetensors";
     private const int LogEvery = 100;
     private const int LossWindow = 100;
+    private const double MaxPsnrDb = 100;
 
     private readonly ILesaTrainingHost host;
     private readonly LesaTrainingOptions options;
@@ -131,7 +132,7 @@ public sealed class LesaTrainer
                 SaveCheckpoint(checkpointFolder, predictor, optimizer, state);
             }
 
-            // The held-out episodes' output error with the predictor forecasting; the best weights so far are kept in best.safetensors.
+            // The held-out episodes' output PSNR with the predictor forecasting; the best weights so far are kept in best.safetensors.
             void Validate()
             {
                 if (validation.Count == 0 || state.Validations.Any(v => v.Phase1Step == state.Phase1Step && v.Phase2Step == state.Phase2Step))
@@ -139,10 +140,10 @@ public sealed class LesaTrainer
                     return;
                 }
 
-                var loss = ValidationLoss(predictor, validation, cancellation);
-                state.Validations.Add(new ValidationPoint(state.Phase1Step, state.Phase2Step, loss));
-                LesaTrainingLog.Validation(logger, state.Phase1Step, state.Phase2Step, loss);
-                if (state.Validations.Min(v => v.Loss) == loss)
+                var psnr = ValidationPsnr(predictor, validation, cancellation);
+                state.Validations.Add(new ValidationPoint(state.Phase1Step, state.Phase2Step, psnr));
+                LesaTrainingLog.Validation(logger, state.Phase1Step, state.Phase2Step, psnr);
+                if (state.Validations.Max(v => v.PsnrDb) == psnr)
                 {
                     predictor.Save(Path.Combine(checkpointFolder, BestFile));
                 }
@@ -195,7 +196,7 @@ public sealed class LesaTrainer
             }
 
             Validate();
-            var best = state.Validations.Count == 0 ? null : state.Validations.MinBy(v => v.Loss);
+            var best = state.Validations.Count == 0 ? null : state.Validations.MaxBy(v => v.PsnrDb);
             if (best is not null && (best.Phase1Step, best.Phase2Step) != (state.Phase1Step, state.Phase2Step))
             {
                 CopyWeights(Path.Combine(checkpointFolder, BestFile), predictor);
@@ -208,7 +209,7 @@ public sealed class LesaTrainer
 
             var phase1 = Ends(state.Phase1Losses, LossWindow);
             var phase2 = Ends(state.Phase2Losses, forecastSteps.Length);
-            var kept = best is null ? "the final weights" : string.Create(CultureInfo.InvariantCulture, $"the weights after phase 1 step {best.Phase1Step}, phase 2 step {best.Phase2Step} (held-out output MSE {best.Loss:E3} on {validation.Count} episodes; after phase 1 {state.Validations[0].Loss:E3}, final {state.Validations[^1].Loss:E3})");
+            var kept = best is null ? "the final weights" : string.Create(CultureInfo.InvariantCulture, $"the weights after phase 1 step {best.Phase1Step}, phase 2 step {best.Phase2Step} (held-out output PSNR {best.PsnrDb:F2} dB on {validation.Count} episodes; after phase 1 {state.Validations[0].PsnrDb:F2} dB, final {state.Validations[^1].PsnrDb:F2} dB)");
             predictor.DescribeTraining(string.Create(
                 CultureInfo.InvariantCulture,
                 $"{data.SampleCount} samples in {data.Episodes.Count} episodes ({data.Bytes / 1e6:F0} MB float16, {training.Count} for training); phase 1: {state.Phase1Step} steps, L1 {phase1.First:F5} -> {phase1.Last:F5}; phase 2: {state.Phase2Step} steps, L1 {phase2.First:F5} -> {phase2.Last:F5}; kept {kept}; lr {options.LearningRate}; {state.WallSeconds / 60:F1} min on {host.Device}"));
@@ -227,23 +228,21 @@ public sealed class LesaTrainer
     /// <summary>StepLR within a phase.</summary>
     private double LearningRate(int phaseStep) => options.LearningRate * Math.Pow(options.LearningRateGamma, phaseStep / options.LearningRateStepSize);
 
-    /// <summary>Mean squared difference between the held-out episodes' outputs forecast with the predictor and their uncached outputs.</summary>
-    private double ValidationLoss(LesaPredictor predictor, List<LesaEpisode> episodes, CancellationToken cancellation)
+    /// <summary>Mean PSNR (dB, peak-to-peak range of the host) of the held-out episodes' outputs with the predictor forecasting against their uncached outputs.</summary>
+    private double ValidationPsnr(LesaPredictor predictor, List<LesaEpisode> episodes, CancellationToken cancellation)
     {
-        var squared = 0.0;
-        var count = 0L;
+        var psnr = new List<double>();
         foreach (var episode in episodes)
         {
             using var session = new CacheSession(new CacheConfig { Level = CacheLevel.Model, Forecaster = () => new LesaForecaster(predictor), Schedule = options.Schedule });
             using var noise = episode.Noise.to(host.Device);
             using var output = host.Generate(episode.Samples, noise, session, cancellation);
-            using var reference = episode.Output.to(output.device).to_type(ScalarType.Float32);
-            using var error = (output.to_type(ScalarType.Float32) - reference).square().sum();
-            squared += error.item<float>();
-            count += reference.NumberOfElements;
+            using var reference = episode.Output.to(output.device).to_type(ScalarType.Float64);
+            using var error = (output.to_type(ScalarType.Float64) - reference).square().reshape(reference.shape[0], -1).mean([1L]).cpu();
+            psnr.AddRange(error.data<double>().ToArray().Select(mse => mse == 0 ? MaxPsnrDb : Math.Min(MaxPsnrDb, 10 * Math.Log10(host.OutputRange * host.OutputRange / mse))));
         }
 
-        return squared / count;
+        return psnr.Average();
     }
 
     private static void CopyWeights(string path, LesaPredictor predictor)

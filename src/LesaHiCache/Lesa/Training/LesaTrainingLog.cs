@@ -19,8 +19,8 @@ internal static partial class LesaTrainingLog
     [LoggerMessage(Level = LogLevel.Information, Message = "LESA training done in {Minutes:F1} min: phase 1 L1 {First1:F5} -> {Last1:F5}, phase 2 L1 {First2:F5} -> {Last2:F5}")]
     public static partial void Done(ILogger logger, double minutes, double first1, double last1, double first2, double last2);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "validation after phase 1 step {Phase1}, phase 2 step {Phase2}: held-out output MSE {Loss:E3}")]
-    public static partial void Validation(ILogger logger, int phase1, int phase2, double loss);
+    [LoggerMessage(Level = LogLevel.Information, Message = "validation after phase 1 step {Phase1}, phase 2 step {Phase2}: held-out output PSNR {Psnr:F2} dB")]
+    public static partial void Validation(ILogger logger, int phase1, int phase2, double psnr);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Trajectory episode {Episode}/{Episodes} ready")]
     public static partial void Episode(ILogger logger, int episode, int episodes);

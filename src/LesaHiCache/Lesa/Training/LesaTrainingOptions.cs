@@ -48,7 +48,7 @@ public sealed record LesaTrainingOptions
     /// <summary>
     /// Episodes held out of training (the last ones): after phase 1 and every <see cref="ValidateEvery"/>
     /// phase-2 steps they are generated with the predictor forecasting, and the weights whose outputs
-    /// are closest (mean squared error) to the uncached outputs are the ones returned. 0: keep the final weights.
+    /// are closest to the uncached outputs (highest mean PSNR per sample) are the ones returned. 0: keep the final weights.
     /// </summary>
     public int ValidationEpisodes { get; init; } = 2;
 
@@ -93,7 +93,7 @@ public readonly record struct LesaTrainingProgress(int Phase, int Step, int Step
 /// <param name="Wall">Wall time of both phases (over resumed runs).</param>
 /// <param name="Phase1Losses">The L1 loss of every phase-1 step.</param>
 /// <param name="Phase2Losses">The L1 loss of every phase-2 step.</param>
-/// <param name="Validations">The validation errors, in order (the predictor has the weights of the lowest).</param>
+/// <param name="Validations">The validations, in order (the predictor has the weights of the highest PSNR).</param>
 public sealed record LesaTrainingResult(
     LesaPredictor Predictor,
     (double First, double Last) Phase1,
@@ -106,5 +106,5 @@ public sealed record LesaTrainingResult(
 /// <summary>A closed-loop validation of the held-out episodes.</summary>
 /// <param name="Phase1Step">Phase-1 steps done.</param>
 /// <param name="Phase2Step">Phase-2 steps done.</param>
-/// <param name="Loss">Mean squared error of the outputs against the uncached outputs.</param>
-public sealed record ValidationPoint(int Phase1Step, int Phase2Step, double Loss);
+/// <param name="PsnrDb">Mean PSNR per sample of the outputs against the uncached outputs (peak-to-peak range of the host, capped at 100 dB).</param>
+public sealed record ValidationPoint(int Phase1Step, int Phase2Step, double PsnrDb);
