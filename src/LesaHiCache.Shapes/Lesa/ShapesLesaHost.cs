@@ -92,6 +92,9 @@ public sealed class ShapesLesaHost : ILesaTrainingHost
     public double OutputRange => 2.0;
 
     /// <inheritdoc />
+    public string Setup => string.Create(CultureInfo.InvariantCulture, $"{options.Steps} steps, CFG {options.GuidanceScale}, shift {options.Shift}, {SceneLayout.ImageSize}x{SceneLayout.ImageSize}");
+
+    /// <inheritdoc />
     public int SampleCount => samples.Count;
 
     /// <inheritdoc />

@@ -42,9 +42,9 @@ public static class FlowMatchEulerSampler
         // [null; text] for one batched evaluation per step, built once per generation.
         var bothTexts = nullText is not null && nullText.Tokens.shape[1] == text.Tokens.shape[1] ? TextConditioning.Concat(nullText, text) : null;
         var latents = noise.to_type(ScalarType.Float32, copy: true).DetachFromDisposeScope();
-        model.BeginGeneration(times, batch);
         try
         {
+            model.BeginGeneration(times, batch);
             for (var s = 0; s < schedule.Steps; s++)
             {
                 cancellation.ThrowIfCancellationRequested();

@@ -68,6 +68,12 @@ public sealed class LesaTrainingTests : IDisposable
         Assert.True(reloaded.Episodes[1].Features["0:hidden"].eq(data.Episodes[1].Features["0:hidden"]).all().item<bool>());
         using var again = LesaTrajectories.Collect(host, [0, 1, 2, 3], 2, folder); // loads, does not re-record
         Assert.True(again.Episodes[0].Features["0:hidden"].eq(features).all().item<bool>());
+
+        // Episodes recorded under another setup or for other samples are refused, never reused.
+        var otherSteps = new ShapesLesaHost(model, Samples, new ShapesGenerationOptions { Steps = 12 });
+        Assert.Contains("setup", Assert.Throws<InvalidOperationException>(() => LesaTrajectories.Collect(otherSteps, [0, 1, 2, 3], 2, folder)).Message, StringComparison.Ordinal);
+        var otherSeeds = new ShapesLesaHost(model, [.. Samples.Select(s => (s.Item1, s.Item2 + 1))], new ShapesGenerationOptions { Steps = 10 });
+        Assert.Throws<InvalidOperationException>(() => LesaTrajectories.Collect(otherSeeds, [0, 1, 2, 3], 2, folder));
     }
 
     [Fact]

@@ -1,4 +1,7 @@
 using LesaHiCache.Caching;
+using LesaHiCache.Caching.Schedules;
+using LesaHiCache.Lesa;
+using LesaHiCache.Sampling;
 using LesaHiCache.Evaluation;
 using LesaHiCache.Shapes.Model;
 using LesaHiCache.Shapes.Task;
@@ -44,5 +47,29 @@ public class BundledModelTests
         Assert.Equal(10, session.Statistics.FullSteps.Count);
         var psnr = ImageMetrics.PsnrDb((cached + 1) / 2, (reference + 1) / 2);
         Assert.True(psnr.Average() >= 20, $"PSNR {psnr.Average():F1} dB");
+    }
+
+    [Theory]
+    [InlineData(7, 10)]
+    [InlineData(10, 8)]
+    public void ShippedLesaPredictors_MatchTheBundledModelAndStayCloseToTheUncachedImages(int interval, int fullSteps)
+    {
+        using var model = ShapesModel.Load(ShapesModel.BundledFolder);
+        var schedule = new FixedIntervalSchedule(interval, warmup: 3);
+        var times = new FlowMatchSchedule(50, TimestepShift.FluxDynamic, ShapesModel.TokensPerSide * ShapesModel.TokensPerSide).Times;
+        var path = LesaPredictor.FindIn(ShapesModel.BundledLesaFolder, ModelFingerprint.Of(model.Transformer), times, schedule);
+        using var predictor = LesaPredictor.Load(path);
+        Assert.Equal(fullSteps, predictor.Info.FullSteps!.Count);
+
+        using var reference = model.Generate(Prompts, [1, 2, 3, 4]);
+        using var session = new CacheSession(predictor.CacheConfig(schedule));
+        using var cached = model.Generate(Prompts, [1, 2, 3, 4], cache: session);
+        Assert.Equal(fullSteps, session.Statistics.FullSteps.Count);
+        var psnr = ImageMetrics.PsnrDb((cached + 1) / 2, (reference + 1) / 2);
+        Assert.True(psnr.Average() >= 30, $"PSNR {psnr.Average():F1} dB");
+
+        // The same predictor under another timestep shift (other sampler times) is refused before any forecast.
+        using var other = new CacheSession(predictor.CacheConfig());
+        Assert.Throws<LesaPredictorMismatchException>(() => model.Generate(Prompts, [1, 2, 3, 4], new ShapesGenerationOptions { Shift = TimestepShift.None }, cache: other));
     }
 }

@@ -17,6 +17,12 @@ public interface ILesaTrainingHost
     /// <summary>The model's <see cref="Lesa.ModelFingerprint"/>.</summary>
     string ModelFingerprint { get; }
 
+    /// <summary>
+    /// Everything besides the model and the samples that shapes the trajectories (e.g. steps, guidance,
+    /// timestep shift, resolution), as text: recorded episodes made under another setup are refused.
+    /// </summary>
+    string Setup { get; }
+
     /// <summary>The device the model runs on (the predictor trains there too).</summary>
     Device Device { get; }
 

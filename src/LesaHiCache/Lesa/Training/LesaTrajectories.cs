@@ -84,11 +84,12 @@ public sealed class LesaTrajectories : IDisposable
                 IReadOnlyList<double> episodeTimes;
                 if (File.Exists(path))
                 {
-                    (episode, episodeTimes, var episodeFingerprint) = LoadEpisode(path);
-                    if (episodeFingerprint != fingerprint || !episode.Samples.SequenceEqual(chunks[e]))
+                    (episode, episodeTimes, var metadata) = LoadEpisode(path);
+                    if (metadata.ModelFingerprint != fingerprint || metadata.Setup != host.Setup
+                        || !episode.Samples.SequenceEqual(chunks[e]) || !metadata.Descriptions.SequenceEqual(chunks[e].Select(host.DescribeSample)))
                     {
                         episode.Dispose();
-                        throw new InvalidOperationException($"'{path}' holds another model's or other samples' trajectories: use an empty folder.");
+                        throw new InvalidOperationException($"'{path}' holds trajectories of another model, setup ({metadata.Setup}) or other samples: use an empty folder.");
                     }
                 }
                 else
@@ -134,7 +135,8 @@ public sealed class LesaTrajectories : IDisposable
         IReadOnlyList<double>? times = null;
         foreach (var file in files)
         {
-            var (episode, episodeTimes, episodeFingerprint) = LoadEpisode(file);
+            var (episode, episodeTimes, metadata) = LoadEpisode(file);
+            var episodeFingerprint = metadata.ModelFingerprint;
             loaded.Add(episode);
             if ((fingerprint is not null && fingerprint != episodeFingerprint) || (times is not null && !times.SequenceEqual(episodeTimes)))
             {
@@ -203,11 +205,11 @@ public sealed class LesaTrajectories : IDisposable
             tensors[FeaturePrefix + item] = features;
         }
 
-        var metadata = new EpisodeMetadata(fingerprint, [.. times], [.. episode.Samples], [.. episode.Samples.Select(host.DescribeSample)]);
+        var metadata = new EpisodeMetadata(fingerprint, host.Setup, [.. times], [.. episode.Samples], [.. episode.Samples.Select(host.DescribeSample)]);
         WeightsSaver.Save(tensors, path, new WeightsSaveOptions { Metadata = new Dictionary<string, string> { [MetadataKey] = JsonSerializer.Serialize(metadata) } });
     }
 
-    private static (LesaEpisode Episode, IReadOnlyList<double> Times, string Fingerprint) LoadEpisode(string path)
+    private static (LesaEpisode Episode, IReadOnlyList<double> Times, EpisodeMetadata Metadata) LoadEpisode(string path)
     {
         var header = SafetensorsHeader.Read(path);
         if (!header.Metadata.TryGetValue(MetadataKey, out var json))
@@ -239,10 +241,10 @@ public sealed class LesaTrajectories : IDisposable
         }
 
         var features = targets.Where(p => p.Key.StartsWith(FeaturePrefix, StringComparison.Ordinal)).ToDictionary(p => p.Key[FeaturePrefix.Length..], p => p.Value);
-        return (new LesaEpisode(metadata.Samples, targets[NoiseKey], targets[OutputKey], features), metadata.Times, metadata.ModelFingerprint);
+        return (new LesaEpisode(metadata.Samples, targets[NoiseKey], targets[OutputKey], features), metadata.Times, metadata);
     }
 
-    private sealed record EpisodeMetadata(string ModelFingerprint, double[] Times, int[] Samples, string[] Descriptions);
+    private sealed record EpisodeMetadata(string ModelFingerprint, string Setup, double[] Times, int[] Samples, string[] Descriptions);
 }
 
 /// <summary>One generation batch of a trajectory set: its samples, their initial noise, the features of every step and the output.</summary>
