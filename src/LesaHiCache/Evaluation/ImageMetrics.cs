@@ -16,7 +16,9 @@ public static class ImageMetrics
     {
         CheckPair(images, reference);
         using var scope = NewDisposeScope();
-        var mse = (images.to_type(ScalarType.Float64) - reference.to_type(ScalarType.Float64)).pow(2).mean([1L, 2L, 3L]);
+        // square(), not pow(2): TorchSharp leaves pow's implicit Scalar to the finalizer (dotnet/TorchSharp#1496),
+        // and one CI run failed a libtorch Scalar assert inside pow here.
+        var mse = (images.to_type(ScalarType.Float64) - reference.to_type(ScalarType.Float64)).square().mean([1L, 2L, 3L]);
         return mse.data<double>().ToArray().Select(m => m == 0 ? double.PositiveInfinity : -10 * Math.Log10(m)).ToArray();
     }
 
@@ -71,7 +73,7 @@ public static class ImageMetrics
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
         using var scope = NewDisposeScope();
         var offsets = arange(size, ScalarType.Float64, device) - (size - 1) / 2.0;
-        var g = exp(-offsets.pow(2) / (2 * sigma * sigma));
+        var g = exp(-offsets.square() / (2 * sigma * sigma));
         g = g / g.sum();
         return outer(g, g).view(1, 1, size, size).MoveToOuterDisposeScope();
     }

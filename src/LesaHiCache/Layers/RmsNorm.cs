@@ -23,7 +23,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = input.to_type(ScalarType.Float32);
-        var normed = x * rsqrt(x.pow(2).mean([-1L], keepdim: true) + eps);
+        var normed = x * rsqrt(x.square().mean([-1L], keepdim: true) + eps);
         return (normed.to_type(input.dtype) * weight).MoveToOuterDisposeScope();
     }
 }

@@ -100,7 +100,7 @@ public class KanLayerTests
     {
         using var kan = Layer(inFeatures: 3, outFeatures: 2);
         using var x = randn(7, 3, ScalarType.Float64);
-        using var loss = kan.forward(x).pow(2).sum();
+        using var loss = kan.forward(x).square().sum();
         loss.backward();
         var parameters = kan.named_parameters().ToList();
         Assert.Equal(["base_weight", "spline_weight", "spline_scaler"], parameters.Select(p => p.name));

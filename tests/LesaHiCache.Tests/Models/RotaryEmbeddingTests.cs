@@ -49,8 +49,8 @@ public class RotaryEmbeddingTests
         var (c, s) = rope.Tables(ids);
         using var x = randn([2, 2, 1, 8], generator: new TorchSharp.torch.Generator(5));
         using var y = RotaryEmbedding.Apply(x, c, s);
-        using var before = x.reshape(2, 2, 1, 4, 2).pow(2).sum(-1);
-        using var after = y.reshape(2, 2, 1, 4, 2).pow(2).sum(-1);
+        using var before = x.reshape(2, 2, 1, 4, 2).square().sum(-1);
+        using var after = y.reshape(2, 2, 1, 4, 2).square().sum(-1);
         Assert.True(allclose(before, after, rtol: 1e-5, atol: 1e-5));
         c.Dispose();
         s.Dispose();
