@@ -86,9 +86,20 @@ public sealed class LesaForecaster : IFeatureForecaster
 
         row[history.SlotOf(1)] += 1;
         using var _ = no_grad();
-        using var weightRow = tensor(row, [1, row.Length], history.StateType, history.Device);
-        using var combined = weightRow.matmul(history.Ring);
-        var prediction = combined.add_(gain * coefficients.Biases[stage]).view(history.Shape);
+        // Weighted sum of the rows with a nonzero weight (a [1, K] x [K, N] product measured slower on CPU).
+        var newest = history.SlotOf(1);
+        using var first = history.Ring[newest];
+        using var combined = first.mul(row[newest]).add_(gain * coefficients.Biases[stage]);
+        for (var slot = 0; slot < row.Length; slot++)
+        {
+            if (slot != newest && row[slot] != 0)
+            {
+                using var other = history.Ring[slot];
+                combined.add_(other, alpha: row[slot]);
+            }
+        }
+
+        var prediction = combined.view(history.Shape);
         history.Append(prediction);
         return prediction.dtype == history.FeatureType ? prediction : prediction.to_type(history.FeatureType);
     }
