@@ -61,9 +61,7 @@ public sealed class LesaPredictor : nn.Module
     {
         ArgumentOutOfRangeException.ThrowIfNegative(step);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(step, Info.Steps);
-        var weight = experts[0].MixerWeight;
-        var deltas = Info.Times.Select(t => (float)(Info.Times[step] - t)).ToArray();
-        return tensor(deltas, [1, deltas.Length], weight.dtype, weight.device);
+        return DeltaRows([step]);
     }
 
     /// <summary>The gain of step <paramref name="step"/> (its stage's KAN on its deltas): a scalar tensor, differentiable.</summary>
@@ -101,12 +99,7 @@ public sealed class LesaPredictor : nn.Module
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var gains = new double[Info.Steps];
-        var weight = experts[0].MixerWeight;
-        var all = tensor(
-            Enumerable.Range(0, Info.Steps).SelectMany(s => Info.Times.Select(t => (float)(Info.Times[s] - t))).ToArray(),
-            [Info.Steps, Info.Steps + 1],
-            weight.dtype,
-            weight.device);
+        var all = DeltaRows([.. Enumerable.Range(0, Info.Steps)]);
         var byStage = experts.Select(e => e.Gain(all).to_type(ScalarType.Float64).cpu().data<double>().ToArray()).ToArray();
         for (var s = 0; s < Info.Steps; s++)
         {
@@ -149,14 +142,12 @@ public sealed class LesaPredictor : nn.Module
                 $"This LESA predictor was trained for {Info.Steps} sampler steps; the generation has {times.Count - 1}. Use a predictor trained for {times.Count - 1} steps.");
         }
 
-        for (var i = 0; i < times.Count; i++)
+        var i = FirstDifferentTime(Info.Times, times);
+        if (i >= 0)
         {
-            if (Math.Abs(times[i] - Info.Times[i]) > TimeTolerance)
-            {
-                throw new LesaPredictorMismatchException(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"This LESA predictor was trained for other sampler times (t_{i} = {Info.Times[i]:0.######}, the generation has {times[i]:0.######}): the timestep shift or resolution differs."));
-            }
+            throw new LesaPredictorMismatchException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"This LESA predictor was trained for other sampler times (t_{i} = {Info.Times[i]:0.######}, the generation has {times[i]:0.######}): the timestep shift or resolution differs."));
         }
     }
 
@@ -166,10 +157,7 @@ public sealed class LesaPredictor : nn.Module
         ArgumentNullException.ThrowIfNull(schedule);
         ArgumentNullException.ThrowIfNull(times);
         var fullSteps = FullStepsOf(schedule, times);
-        var same = fullSteps is null || Info.FullSteps is null
-            ? schedule.Name == Info.Schedule
-            : fullSteps.SequenceEqual(Info.FullSteps);
-        if (!same)
+        if (!SameSchedule(Info, schedule, fullSteps))
         {
             throw new LesaPredictorMismatchException(
                 $"This LESA predictor was trained for the schedule {Info.Schedule} (full steps {Describe(Info.FullSteps)}); the schedule in use is {schedule.Name} (full steps {Describe(fullSteps)}). Use a predictor trained for this schedule.");
@@ -249,6 +237,7 @@ public sealed class LesaPredictor : nn.Module
         ArgumentNullException.ThrowIfNull(times);
         ArgumentNullException.ThrowIfNull(schedule);
         var files = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.safetensors").Order(StringComparer.Ordinal).ToList() : [];
+        var fullSteps = FullStepsOf(schedule, times);
         var seen = new List<string>();
         foreach (var file in files)
         {
@@ -262,10 +251,8 @@ public sealed class LesaPredictor : nn.Module
                 continue;
             }
 
-            var fullSteps = FullStepsOf(schedule, times);
-            var sameTimes = info.Times.Count == times.Count && info.Times.Zip(times).All(p => Math.Abs(p.First - p.Second) <= TimeTolerance);
-            var sameSchedule = fullSteps is null || info.FullSteps is null ? info.Schedule == schedule.Name : info.FullSteps.SequenceEqual(fullSteps);
-            if (info.ModelFingerprint == modelFingerprint && sameTimes && sameSchedule)
+            var sameTimes = info.Times.Count == times.Count && FirstDifferentTime(info.Times, times) < 0;
+            if (info.ModelFingerprint == modelFingerprint && sameTimes && SameSchedule(info, schedule, fullSteps))
             {
                 return file;
             }
@@ -291,6 +278,32 @@ public sealed class LesaPredictor : nn.Module
     /// <param name="Weights">w_1..w_K of every stage.</param>
     /// <param name="Biases">b of every stage.</param>
     public sealed record InferenceCoefficients(double[] Gains, double[][] Weights, double[] Biases);
+
+    /// <summary>The first index where two equally long time lists differ by more than the tolerance; -1 when none does.</summary>
+    private static int FirstDifferentTime(IReadOnlyList<double> trained, IReadOnlyList<double> times)
+    {
+        for (var i = 0; i < times.Count; i++)
+        {
+            if (Math.Abs(times[i] - trained[i]) > TimeTolerance)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Same full steps over the times (the name, for schedules that decide while sampling).</summary>
+    private static bool SameSchedule(LesaPredictorInfo info, ICacheSchedule schedule, IReadOnlyList<int>? fullSteps) =>
+        fullSteps is null || info.FullSteps is null ? info.Schedule == schedule.Name : fullSteps.SequenceEqual(info.FullSteps);
+
+    /// <summary>delta_j = t_s - t_j for each step s given: [steps, S + 1], in the experts' dtype and device.</summary>
+    private Tensor DeltaRows(int[] steps)
+    {
+        var weight = experts[0].MixerWeight;
+        var deltas = steps.SelectMany(s => Info.Times.Select(t => (float)(Info.Times[s] - t))).ToArray();
+        return tensor(deltas, [steps.Length, Info.Times.Count], weight.dtype, weight.device);
+    }
 
     private static string Describe(IReadOnlyList<int>? steps) => steps is null ? "decided while sampling" : "{" + string.Join(",", steps) + "}";
 }

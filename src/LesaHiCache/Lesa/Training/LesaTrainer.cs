@@ -247,15 +247,7 @@ public sealed class LesaTrainer
 
     private static void CopyWeights(string path, LesaPredictor predictor)
     {
-        using var best = LesaPredictor.Load(path, predictor.Experts[0].MixerWeight.device);
-        using (no_grad())
-        {
-            foreach (var (name, value) in predictor.state_dict())
-            {
-                value.copy_(best.state_dict()[name]);
-            }
-        }
-
+        Weights.WeightsLoader.Load(predictor, path);
         predictor.WeightsChanged();
     }
 
