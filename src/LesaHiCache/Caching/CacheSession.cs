@@ -156,11 +156,39 @@ public sealed class CacheSession : IDisposable
         if (IsShadowStep)
         {
             using var real = compute();
-            using var error = (forecast - real).abs().mean() / real.abs().mean().clamp_min(1e-12);
-            Statistics.Shadow(new ShadowError(step, item, error.item<float>()));
+            RecordShadowError(item, forecast, real);
         }
 
         return forecast;
+    }
+
+    /// <summary>A shadow step's real computation: <paramref name="compute"/>'s value, after recording the forecast's error against it.</summary>
+    private Tensor ComputeAndCompare(int forwardBranch, string key, Func<Tensor> compute)
+    {
+        var item = string.Create(CultureInfo.InvariantCulture, $"{forwardBranch}:{key}");
+        var real = compute();
+        using var forecast = forecaster.Forecast(item, Position);
+        RecordShadowError(item, forecast, real);
+        return real;
+    }
+
+    private void RecordShadowError(string item, Tensor forecast, Tensor real)
+    {
+        using var _ = no_grad();
+        using var error = (forecast - real).abs().mean() / real.abs().mean().clamp_min(1e-12);
+        Statistics.Shadow(new ShadowError(step, item, error.item<float>()));
+    }
+
+    private void AddGatedForecast(int forwardBranch, string key, Tensor target, Tensor gate)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(gate);
+        if (IsFull)
+        {
+            throw new InvalidOperationException($"'{key}' is computed on step {step}, not forecast.");
+        }
+
+        forecaster.AddScaledForecast(string.Create(CultureInfo.InvariantCulture, $"{forwardBranch}:{key}"), Position, target, gate);
     }
 
     private void Report(int forwardBranch, Tensor residual)
@@ -192,7 +220,9 @@ public sealed class CacheSession : IDisposable
 
         public bool NeedsFirstBlockSignal => session.Config.Schedule.UsesFirstBlockSignal;
 
-        public bool ComputesItems => session.IsFull || session.IsShadowStep;
+        public bool ComputesItems => session.IsFull;
+
+        public IFeatureCacheStep? Shadow => !session.IsFull && session.IsShadowStep ? new ShadowForward(session, branch) : null;
 
         public void ReportFirstBlockResidual(Tensor residual)
         {
@@ -202,6 +232,8 @@ public sealed class CacheSession : IDisposable
 
         public Tensor Item(string key, Func<Tensor> compute) => session.Resolve(branch, key, compute);
 
+        public void AddGatedForecast(string key, Tensor target, Tensor gate) => session.AddGatedForecast(branch, key, target, gate);
+
         public (Tensor First, Tensor Second) Items(string first, string second, Func<(Tensor First, Tensor Second)> compute)
         {
             (Tensor, Tensor)? computed = null;
@@ -209,6 +241,25 @@ public sealed class CacheSession : IDisposable
             var a = session.Resolve(branch, first, () => Both().First);
             var b = session.Resolve(branch, second, () => Both().Second);
             return (a, b);
+        }
+    }
+
+    /// <summary>The real computation of a shadow step: items are computed, compared with their forecasts and returned.</summary>
+    private sealed class ShadowForward(CacheSession session, int branch) : IFeatureCacheStep
+    {
+        public bool ComputesItems => true;
+
+        public Tensor Item(string key, Func<Tensor> compute)
+        {
+            ArgumentNullException.ThrowIfNull(compute);
+            return session.ComputeAndCompare(branch, key, compute);
+        }
+
+        public (Tensor First, Tensor Second) Items(string first, string second, Func<(Tensor First, Tensor Second)> compute)
+        {
+            ArgumentNullException.ThrowIfNull(compute);
+            var (a, b) = compute();
+            return (session.ComputeAndCompare(branch, first, () => a), session.ComputeAndCompare(branch, second, () => b));
         }
     }
 }

@@ -27,11 +27,33 @@ public interface IFeatureCacheStep
     /// </summary>
     bool ComputesItems { get; }
 
-    /// <summary>The value of cached item <paramref name="key"/>: computed, or forecast.</summary>
+    /// <summary>
+    /// The value of cached item <paramref name="key"/>: computed, or forecast (on a shadow step it is
+    /// computed as well, to record the forecast's error, and the forecast is returned).
+    /// </summary>
     Tensor Item(string key, Func<Tensor> compute);
 
     /// <summary>Two items produced by one computation (e.g. the image and text outputs of joint attention).</summary>
     (Tensor First, Tensor Second) Items(string first, string second, Func<(Tensor First, Tensor Second)> compute);
+
+    /// <summary>
+    /// On a forecast step (<see cref="ComputesItems"/> false): <paramref name="target"/> +=
+    /// <paramref name="gate"/> * forecast of <paramref name="key"/>, in place. Implementations may
+    /// skip materialising the forecast; this default asks <see cref="Item"/> for it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">This step computes its items.</exception>
+    void AddGatedForecast(string key, Tensor target, Tensor gate)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(gate);
+        if (ComputesItems)
+        {
+            throw new InvalidOperationException($"'{key}' is computed on this step, not forecast.");
+        }
+
+        using var forecast = Item(key, () => throw new InvalidOperationException($"A forecast step computed '{key}'."));
+        target.addcmul_(gate, forecast, 1);
+    }
 }
 
 /// <summary>A transformer forward's view of the cache: the level, and the decision for this step.</summary>
@@ -45,6 +67,15 @@ public interface ITransformerCacheStep : IFeatureCacheStep
 
     /// <summary>Reports the first block's image-stream residual; the step's decision is made from it.</summary>
     void ReportFirstBlockResidual(Tensor residual);
+
+    /// <summary>
+    /// On a shadow step (a forecast step named in <see cref="CacheConfig.ShadowSteps"/>): a view that
+    /// computes every item, records each forecast's error against it and returns the computed value.
+    /// A model that forecasts through <see cref="IFeatureCacheStep.AddGatedForecast"/> runs its blocks
+    /// once more with it, so that the generation itself is the same as without shadowing. Null on
+    /// other steps.
+    /// </summary>
+    IFeatureCacheStep? Shadow { get; }
 }
 
 /// <summary>No caching: every item is computed.</summary>

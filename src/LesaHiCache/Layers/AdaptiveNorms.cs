@@ -10,8 +10,12 @@ internal static class Modulation
         nn.functional.layer_norm(x, [x.shape[^1]], eps: eps);
 
     /// <summary>shift and scale are [B, C]; x is [B, L, C].</summary>
-    public static Tensor Apply(Tensor normed, Tensor shift, Tensor scale) =>
-        normed * (1 + scale.unsqueeze(1)) + shift.unsqueeze(1);
+    public static Tensor Apply(Tensor normed, Tensor shift, Tensor scale)
+    {
+        using var factor = 1 + scale.unsqueeze(1);
+        using var offset = shift.unsqueeze(1);
+        return offset.addcmul(normed, factor, 1);
+    }
 }
 
 /// <summary>The six modulation vectors of a double-stream block's stream, each [B, C].</summary>

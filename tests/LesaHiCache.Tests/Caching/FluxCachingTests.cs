@@ -94,15 +94,15 @@ public sealed class FluxCachingTests : IDisposable
     }
 
     [Fact]
-    public void ModuleLevel_CachesFourItemsPerDoubleBlockAndOnePerSingleBlock()
+    public void ModuleLevel_CachesTwoImageItemsPerDoubleBlockAndOnePerSingleBlock()
     {
         using var session = new CacheSession(Config(CacheLevel.Module, new FixedIntervalSchedule(7, warmup: 3)));
         using var result = Generate(session);
-        Assert.Equal(2 * 4 + 2 * 1, session.Statistics.Items);
+        Assert.Equal(2 * 2 + 2 * 1, session.Statistics.Items);
         // HiCache order 2 keeps 3 float32 tensors per item. CFG batches [null; text]: 4 rows.
-        // Per double block 2 image items [4, 16, 16] and 2 text items [4, 3, 16]; per single block one fused [4, 19, 16].
+        // Per double block 2 image items [4, 16, 16]; per single block the fused output's 16 image tokens [4, 16, 16].
         const long Bytes = 4, Rows = 4, Width = 16;
-        var perCoefficient = 2 * (2 * Rows * 16 * Width * Bytes + 2 * Rows * 3 * Width * Bytes) + 2 * (Rows * 19 * Width * Bytes);
+        var perCoefficient = 2 * (2 * Rows * 16 * Width * Bytes) + 2 * (Rows * 16 * Width * Bytes);
         Assert.Equal(3 * perCoefficient, session.Statistics.PeakCacheBytes);
         Assert.Equal(session.Statistics.PeakCacheBytes / 2.0, session.Statistics.PeakCacheBytesPerItem);
     }
@@ -223,7 +223,7 @@ public sealed class FluxCachingTests : IDisposable
         using var session = new CacheSession(config);
         using var reference = Generate(new CacheSession(Config(CacheLevel.Module, new FixedIntervalSchedule(7, warmup: 3))));
         using var result = Generate(session);
-        Assert.Equal(10, session.Statistics.ShadowErrors.Count); // 2 double blocks x 4 items + 2 single blocks
+        Assert.Equal(6, session.Statistics.ShadowErrors.Count); // 2 double blocks x 2 image items + 2 single blocks
         Assert.All(session.Statistics.ShadowErrors, e => Assert.Equal(6, e.Step));
         Assert.True(result.eq(reference).all().item<bool>()); // shadow computations do not change the generation
     }
@@ -238,5 +238,50 @@ public sealed class FluxCachingTests : IDisposable
         Assert.Equal([0, 1, 2], session.Statistics.FullSteps.Take(3));
         using var error = (result - reference).abs().mean() / reference.abs().mean();
         Assert.True(error.item<float>() < 0.25);
+    }
+
+    [Fact]
+    public void ModuleForecastStep_DoesNotReadTheTextTokens()
+    {
+        // Steps 0-3 are full; step 4 is a forecast step, on which no block attends, so the text tokens
+        // cannot reach the image tokens: NaN text tokens must give the same velocity.
+        var schedule = new FixedIntervalSchedule(7, warmup: 3);
+        using var clean = new CacheSession(Config(CacheLevel.Module, schedule));
+        using var poisoned = new CacheSession(Config(CacheLevel.Module, schedule));
+        using var cleanFlow = new FluxFlowModel(transformer, 4, 4, cache: clean);
+        using var poisonedFlow = new FluxFlowModel(transformer, 4, 4, cache: poisoned);
+        using var latents = SeededNoise.Draw([100, 101], [16, 8], CPU);
+        using var nanTokens = full_like(text.Tokens, double.NaN);
+        var nanText = new TextConditioning(nanTokens, text.Pooled);
+        var times = new FlowMatchSchedule(Steps, TimestepShift.FluxDynamic, 16).Times;
+        using var _ = no_grad();
+        clean.BeginGeneration(times, 2);
+        poisoned.BeginGeneration(times, 2);
+        for (var step = 0; step <= 4; step++)
+        {
+            using var time = full(2, times[step], ScalarType.Float32);
+            clean.BeginStep(step);
+            poisoned.BeginStep(step);
+            using var expected = cleanFlow.Velocity(latents, time, text);
+            using var actual = poisonedFlow.Velocity(latents, time, step < 4 ? text : nanText);
+            if (step == 4)
+            {
+                Assert.True(expected.eq(actual).all().item<bool>());
+            }
+        }
+
+        Assert.Equal([0, 1, 2, 3], clean.Statistics.FullSteps);
+    }
+
+    [Fact]
+    public void AddGatedForecast_OnAFullStep_IsRefused()
+    {
+        using var session = new CacheSession(Config(CacheLevel.Module, new FixedIntervalSchedule(7, warmup: 3)));
+        session.BeginGeneration(new FlowMatchSchedule(Steps, TimestepShift.None, 16).Times, 2);
+        session.BeginStep(0);
+        var forward = session.NextForward([2, 16, 8]);
+        using var target = zeros(2, 16, 8);
+        using var gate = ones(2, 1, 8);
+        Assert.Throws<InvalidOperationException>(() => forward.AddGatedForecast("double0.img_attn", target, gate));
     }
 }

@@ -281,4 +281,76 @@ public class ForecasterTests
             Assert.Equal(live, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
         }
     }
+
+    [Theory]
+    [InlineData(0, DerivativeScheme.Interpolating)]
+    [InlineData(1, DerivativeScheme.Interpolating)]
+    [InlineData(2, DerivativeScheme.Interpolating)]
+    [InlineData(2, DerivativeScheme.ReferenceLadder)]
+    public void AddScaledForecast_AddsScaleTimesTheForecast(int order, DerivativeScheme scheme)
+    {
+        using var forecaster = new HiCache(order, 0.5, new ForecasterOptions { Scheme = scheme });
+        using var polynomial = new Polynomial(2, seed: 7);
+        foreach (var s in new[] { 0, 1, 2, 3, 10 })
+        {
+            using var value = polynomial.At(s).to_type(ScalarType.Float32);
+            forecaster.Observe("x", value, At(s));
+        }
+
+        using var scale = randn(2, 1, 4);
+        using var target = randn(2, 3, 4);
+        using var forecast = forecaster.Forecast("x", At(14));
+        using var expected = target + scale * forecast;
+        forecaster.AddScaledForecast("x", At(14), target, scale);
+        AssertClose(expected, target, 1e-6);
+    }
+
+    [Fact]
+    public void AddScaledForecast_OfHalfPrecisionFeatures_UsesTheForecastInTheirDtype()
+    {
+        using var forecaster = new TaylorSeer(1);
+        using var first = randn(2, 3).to_type(ScalarType.BFloat16);
+        using var second = randn(2, 3).to_type(ScalarType.BFloat16);
+        forecaster.Observe("x", first, At(0));
+        forecaster.Observe("x", second, At(1));
+        using var target = randn(2, 3).to_type(ScalarType.BFloat16);
+        using var scale = full(2, 1, 0.5, ScalarType.BFloat16);
+        using var forecast = forecaster.Forecast("x", At(3));
+        using var expected = target.addcmul(scale, forecast, 1);
+        forecaster.AddScaledForecast("x", At(3), target, scale);
+        Assert.True(expected.eq(target).all().item<bool>());
+    }
+
+    [Fact]
+    public void Observe_AfterTheFirstOrderPlusOneFullSteps_ReusesItsTensors()
+    {
+        using var forecaster = new HiCache(2, 0.5);
+        using var features = randn(8, 16);
+        foreach (var s in new[] { 0, 1, 2 })
+        {
+            forecaster.Observe("x", features, At(s));
+        }
+
+        var live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        var bytes = forecaster.StateBytes;
+        foreach (var s in new[] { 3, 10, 17, 24 })
+        {
+            forecaster.Observe("x", features, At(s));
+            forecaster.AddScaledForecast("x", At(s + 3), features, features);
+        }
+
+        Assert.Equal(live, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        Assert.Equal(bytes, forecaster.StateBytes);
+    }
+
+    [Fact]
+    public void Observe_OfAnotherShape_IsAClearError()
+    {
+        using var forecaster = new TaylorSeer(1);
+        using var small = randn(2, 4);
+        using var large = randn(3, 4);
+        forecaster.Observe("x", small, At(0));
+        var error = Assert.Throws<InvalidOperationException>(() => forecaster.Observe("x", large, At(1)));
+        Assert.Contains("changed shape", error.Message, StringComparison.Ordinal);
+    }
 }

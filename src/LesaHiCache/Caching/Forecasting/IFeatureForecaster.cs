@@ -46,6 +46,21 @@ public interface IFeatureForecaster : IDisposable
     /// <exception cref="InvalidOperationException">The item was never observed.</exception>
     Tensor Forecast(string item, StepPosition position);
 
+    /// <summary>
+    /// Adds <paramref name="scale"/> * <see cref="Forecast"/> to <paramref name="target"/> in place
+    /// (a forecast step's gated residual; <paramref name="scale"/> broadcasts against the forecast).
+    /// Forecasters may override it to skip materialising the forecast.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The item was never observed.</exception>
+    void AddScaledForecast(string item, StepPosition position, Tensor target, Tensor scale)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(scale);
+        using var _ = no_grad();
+        using var forecast = Forecast(item, position);
+        target.addcmul_(scale, forecast, 1);
+    }
+
     /// <summary>Bytes of tensor state held, over all items.</summary>
     long StateBytes { get; }
 

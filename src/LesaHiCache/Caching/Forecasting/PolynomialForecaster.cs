@@ -44,38 +44,58 @@ public abstract class PolynomialForecaster : IFeatureForecaster
         ArgumentNullException.ThrowIfNull(features);
         if (!items.TryGetValue(item, out var state))
         {
-            state = new PolynomialState(features.dtype);
+            state = new PolynomialState(features.dtype, Options.StateDType);
             items[item] = state;
         }
 
-        using var _ = no_grad();
-        using var detached = features.detach();
-        var fresh = detached.to_type(Options.StateDType, copy: true);
-        state.Update(fresh, position.Coordinate(Options.Distance), Order, Options.Scheme);
+        state.Update(item, features, position.Coordinate(Options.Distance), Order, Options.Scheme);
     }
 
     /// <inheritdoc />
     public Tensor Forecast(string item, StepPosition position)
     {
-        ArgumentNullException.ThrowIfNull(item);
-        if (!items.TryGetValue(item, out var state))
-        {
-            throw new InvalidOperationException($"'{item}' was never computed in this generation: the first steps must be full steps.");
-        }
-
-        var k = position.Coordinate(Options.Distance) - state.LastNode;
-        var weights = Weights(state.Coefficients.Count, k);
+        var state = StateOf(item);
+        var weights = OutputWeightsAt(state, position);
         using var _ = no_grad();
-        // w_0 is 1 for every forecaster here: start from a_0 + w_1 a_1 (one op) rather than a_0 * w_0.
-        var result = weights.Length > 1
-            ? (weights[0] == 1 ? state.Coefficients[0].add(state.Coefficients[1], alpha: weights[1]) : (state.Coefficients[0] * weights[0]).add_(state.Coefficients[1], alpha: weights[1]))
-            : (weights[0] == 1 ? state.Coefficients[0].clone() : state.Coefficients[0] * weights[0]);
-        for (var n = 2; n < weights.Length; n++)
+        var outputs = state.Outputs;
+        var result = weights[0] == 1 ? outputs[0].clone() : outputs[0] * weights[0];
+        for (var j = 1; j < weights.Length; j++)
         {
-            result.add_(state.Coefficients[n], alpha: weights[n]);
+            if (weights[j] != 0)
+            {
+                result.add_(outputs[j], alpha: weights[j]);
+            }
         }
 
         return result.dtype == state.FeatureType ? result : ConvertAndDispose(result, state.FeatureType);
+    }
+
+    /// <summary>
+    /// target += scale * forecast as one in-place multiply-add per kept output, without
+    /// materialising the forecast (when the target has the state's dtype; otherwise the forecast is
+    /// made in the features' dtype first, as <see cref="Forecast"/> returns it).
+    /// </summary>
+    public void AddScaledForecast(string item, StepPosition position, Tensor target, Tensor scale)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(scale);
+        var state = StateOf(item);
+        using var _ = no_grad();
+        if (target.dtype != state.StateType)
+        {
+            using var forecast = Forecast(item, position);
+            target.addcmul_(scale, forecast, 1);
+            return;
+        }
+
+        var weights = OutputWeightsAt(state, position);
+        for (var j = 0; j < weights.Length; j++)
+        {
+            if (weights[j] != 0)
+            {
+                target.addcmul_(scale, state.Outputs[j], weights[j]);
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -95,6 +115,18 @@ public abstract class PolynomialForecaster : IFeatureForecaster
         Reset();
         GC.SuppressFinalize(this);
     }
+
+    private PolynomialState StateOf(string item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return items.TryGetValue(item, out var state)
+            ? state
+            : throw new InvalidOperationException($"'{item}' was never computed in this generation: the first steps must be full steps.");
+    }
+
+    /// <summary>The forecast sum_n w_n(k) a_n as weights of the item's kept outputs.</summary>
+    private double[] OutputWeightsAt(PolynomialState state, StepPosition position) =>
+        state.OutputWeights(Weights(state.CoefficientCount, position.Coordinate(Options.Distance) - state.LastNode));
 
     private static Tensor ConvertAndDispose(Tensor tensor, ScalarType type)
     {

@@ -3,55 +3,77 @@ using static TorchSharp.torch;
 namespace LesaHiCache.Caching.Forecasting;
 
 /// <summary>
-/// One item's state: Taylor coefficients a_n = D_n / n! (n = 0..len-1, len &lt;= order + 1) of the
-/// trajectory at the last full step, in the state dtype on the features' device, plus the
-/// coordinates of the recent full steps.
+/// One item's state: the outputs of its last order + 1 full steps (newest first, in the state dtype
+/// on the features' device) and the Taylor coefficients a_n = D_n / n! at the last full step, kept
+/// as weights over those outputs (a_n = sum_j A[n][j] F_j, in double precision). Both derivative
+/// schemes are linear in the outputs, so a full step only copies its output into the tensor of the
+/// output that drops out, and a forecast sum_n c_n a_n is one weighted sum of the kept outputs.
 /// </summary>
 internal sealed class PolynomialState : IDisposable
 {
-    private readonly List<Tensor> coefficients = [];
-    private readonly List<double> nodes = []; // newest first, at most order + 1
+    private readonly List<Tensor> outputs = []; // newest first, at most order + 1
+    private readonly List<double> nodes = []; // their coordinates, newest first
+    private List<double[]> taylor = []; // taylor[n][j]: weight of outputs[j] in a_n
 
-    public PolynomialState(ScalarType featureType) => FeatureType = featureType;
+    public PolynomialState(ScalarType featureType, ScalarType stateType)
+    {
+        FeatureType = featureType;
+        StateType = stateType;
+    }
 
     public ScalarType FeatureType { get; }
 
-    public IReadOnlyList<Tensor> Coefficients => coefficients;
+    public ScalarType StateType { get; }
+
+    /// <summary>The kept outputs, newest first.</summary>
+    public IReadOnlyList<Tensor> Outputs => outputs;
+
+    /// <summary>Number of Taylor coefficients known (at most order + 1).</summary>
+    public int CoefficientCount => taylor.Count;
 
     public double LastNode => nodes[0];
 
-    public long Bytes => coefficients.Sum(c => c.NumberOfElements * c.ElementSize);
+    public long Bytes => outputs.Sum(c => c.NumberOfElements * c.ElementSize);
 
-    /// <summary>Takes ownership of <paramref name="fresh"/> (already in the state dtype, detached).</summary>
-    public void Update(Tensor fresh, double node, int order, DerivativeScheme scheme)
+    /// <summary>The weight of each kept output in sum_n <paramref name="coefficientWeights"/>[n] a_n.</summary>
+    public double[] OutputWeights(double[] coefficientWeights)
     {
-        // State outlives the caller's dispose scope (a block's forward); it is released by Dispose.
-        fresh.DetachFromDisposeScope();
+        var result = new double[outputs.Count];
+        for (var n = 0; n < coefficientWeights.Length; n++)
+        {
+            for (var j = 0; j < result.Length; j++)
+            {
+                result[j] += coefficientWeights[n] * taylor[n][j];
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Records <paramref name="features"/> (not owned: copied into the state) observed at <paramref name="node"/>.</summary>
+    public void Update(string item, Tensor features, double node, int order, DerivativeScheme scheme)
+    {
         if (nodes.Count > 0 && !(node > nodes[0]))
         {
-            fresh.Dispose();
-            throw new InvalidOperationException($"Full steps must move forward: got coordinate {node} after {nodes[0]}.");
+            throw new InvalidOperationException($"Full steps must move forward: got coordinate {node} after {nodes[0]} for '{item}'.");
         }
 
-        List<Tensor> updated;
-        if (coefficients.Count == 0 || order == 0)
+        if (outputs.Count > 0 && !outputs[0].shape.SequenceEqual(features.shape))
         {
-            updated = [fresh];
-        }
-        else
-        {
-            updated = scheme == DerivativeScheme.Interpolating ? Interpolate(fresh, node, order) : Ladder(fresh, node, order);
-            fresh.Dispose();
+            throw new InvalidOperationException(
+                $"'{item}' changed shape from [{string.Join(", ", outputs[0].shape)}] to [{string.Join(", ", features.shape)}]: reset the forecaster before a generation of another batch size or resolution.");
         }
 
-        foreach (var old in coefficients)
-        {
-            old.Dispose();
-        }
-
-        coefficients.Clear();
-        coefficients.AddRange(updated.Select(t => t.DetachFromDisposeScope()));
+        // Index 0 is the new output; the old ones move one place back.
+        var fresh = UnitAtFront(outputs.Count + 1);
+        taylor = taylor.Count == 0 || order == 0
+            ? [fresh]
+            : scheme == DerivativeScheme.Interpolating ? Interpolate(fresh, node, order) : Ladder(fresh, node, order);
         nodes.Insert(0, node);
+        Keep(features, order + 1);
+        // The output that dropped out is no longer part of the polynomial (its weights are zero up to rounding).
+        taylor = taylor.Select(t => t.Length > outputs.Count ? t[..outputs.Count] : t).ToList();
+
         if (nodes.Count > order + 1)
         {
             nodes.RemoveAt(nodes.Count - 1);
@@ -61,16 +83,20 @@ internal sealed class PolynomialState : IDisposable
     /// <summary>
     /// Q(x) = P(x) + (F - P(x_new)) w(x) / w(x_new), where w is the product of (x - x_l) over the
     /// last min(nodes, order) full steps: the interpolant through the new point and those nodes,
-    /// re-expanded around the new point.
+    /// re-expanded around the new point. P is shifted to x_new (a_0 becomes P(x_new)), then
+    /// q = P(x_new) - F enters each a_n with weight -w_n / w(x_new), and a_0 becomes F.
     /// </summary>
-    private List<Tensor> Interpolate(Tensor fresh, double node, int order)
+    private List<double[]> Interpolate(double[] fresh, double node, int order)
     {
         var h = node - nodes[0];
-        var length = coefficients.Count;
-        using var residual = fresh.clone();
-        for (var m = 0; m < length; m++)
+        var a = taylor.Select(Shifted).ToList();
+        var length = a.Count;
+        for (var i = 0; i < length - 1; i++)
         {
-            residual.add_(coefficients[m], alpha: -Math.Pow(h, m));
+            for (var j = length - 2; j >= i; j--)
+            {
+                AddScaled(a[j], a[j + 1], h);
+            }
         }
 
         var w = new double[] { 1.0 }; // coefficients of w(x_new + u) in u
@@ -89,72 +115,96 @@ internal sealed class PolynomialState : IDisposable
             w = next;
         }
 
-        var newLength = Math.Min(length + 1, order + 1);
-        var result = new List<Tensor>(newLength);
-        for (var n = 0; n < newLength; n++)
+        var q = a[0];
+        AddScaled(q, fresh, -1);
+        for (var n = 1; n < length; n++)
         {
-            var term = n < w.Length ? residual * (w[n] / wAtNew) : zeros_like(residual);
-            for (var m = n; m < length; m++)
-            {
-                term.add_(coefficients[m], alpha: Binomial(m, n) * Math.Pow(h, m - n));
-            }
-
-            result.Add(term);
+            AddScaled(a[n], q, -w[n] / wAtNew);
         }
 
-        return result;
+        if (length < order + 1)
+        {
+            // One more node than before: the polynomial gains a degree, with leading coefficient -q / w(x_new).
+            var top = new double[q.Length];
+            AddScaled(top, q, -w[length] / wAtNew);
+            a.Add(top);
+        }
+
+        a[0] = fresh;
+        return a;
     }
 
-    /// <summary>new D_0 = F; new D_{i+1} = (new D_i - old D_i) / d while an old D_i exists.</summary>
-    private List<Tensor> Ladder(Tensor fresh, double node, int order)
+    /// <summary>
+    /// ALGORITHMS.md section 2 in Taylor coefficients: new a_0 = F and
+    /// new a_{i+1} = (new a_i - old a_i) / (d (i + 1)).
+    /// </summary>
+    private List<double[]> Ladder(double[] fresh, double node, int order)
     {
         var d = node - nodes[0];
-        var derivatives = new List<Tensor> { fresh.clone() };
-        for (var i = 0; i < order && i < coefficients.Count; i++)
+        var result = new List<double[]> { fresh };
+        for (var i = 0; i < order && i < taylor.Count; i++)
         {
-            using var oldDerivative = coefficients[i] * Factorial(i);
-            derivatives.Add((derivatives[i] - oldDerivative) / d);
-        }
+            var next = Shifted(taylor[i]);
+            for (var j = 0; j < next.Length; j++)
+            {
+                next[j] = (result[i][j] - next[j]) / (d * (i + 1));
+            }
 
-        // Back to Taylor coefficients a_n = D_n / n!, in place (D_n is no longer needed once D_{n+1} exists).
-        for (var n = 2; n < derivatives.Count; n++)
-        {
-            derivatives[n].div_(Factorial(n));
-        }
-
-        return derivatives;
-    }
-
-    private static double Binomial(int m, int n)
-    {
-        double result = 1;
-        for (var i = 1; i <= n; i++)
-        {
-            result = result * (m - n + i) / i;
+            result.Add(next);
         }
 
         return result;
     }
 
-    internal static double Factorial(int n)
+    /// <summary>Puts a copy of <paramref name="features"/> first, reusing the tensor of the output that drops out.</summary>
+    private void Keep(Tensor features, int capacity)
     {
-        double result = 1;
-        for (var i = 2; i <= n; i++)
+        using var _ = no_grad();
+        if (outputs.Count == capacity)
         {
-            result *= i;
+            var recycled = outputs[^1];
+            outputs.RemoveAt(outputs.Count - 1);
+            recycled.copy_(features);
+            outputs.Insert(0, recycled);
+            return;
         }
 
-        return result;
+        using var detached = features.detach();
+        outputs.Insert(0, detached.to_type(StateType, copy: true).DetachFromDisposeScope());
+    }
+
+    private static double[] UnitAtFront(int length)
+    {
+        var unit = new double[length];
+        unit[0] = 1;
+        return unit;
+    }
+
+    /// <summary>Old weights re-indexed for a list with the new output in front.</summary>
+    private static double[] Shifted(double[] weights)
+    {
+        var shifted = new double[weights.Length + 1];
+        Array.Copy(weights, 0, shifted, 1, weights.Length);
+        return shifted;
+    }
+
+    private static void AddScaled(double[] target, double[] source, double scale)
+    {
+        for (var j = 0; j < target.Length; j++)
+        {
+            target[j] += scale * source[j];
+        }
     }
 
     public void Dispose()
     {
-        foreach (var c in coefficients)
+        foreach (var output in outputs)
         {
-            c.Dispose();
+            output.Dispose();
         }
 
-        coefficients.Clear();
+        outputs.Clear();
         nodes.Clear();
+        taylor = [];
     }
 }

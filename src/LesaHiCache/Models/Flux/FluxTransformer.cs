@@ -116,12 +116,16 @@ public sealed class FluxTransformer : nn.Module<FluxTransformerInput, Tensor>
             var blocksInput = firstImage;
             image = cache.Level == CacheLevel.Model
                 ? cache.Item("hidden", () => RunBlocks(blocksInput, firstContext, temb, rope, 1, NoFeatureCache.Instance))
-                : RunBlocks(blocksInput, firstContext, temb, rope, 1, cache);
+                : cache.ComputesItems ? RunBlocks(blocksInput, firstContext, temb, rope, 1, cache) : ForecastBlocks(blocksInput, firstContext, temb, rope, 1, cache);
         }
         else if (cache is { Level: CacheLevel.Model })
         {
             // A forecast step needs no token embedding and no block.
             image = cache.Item("hidden", () => RunBlocks(EmbedImage(), EmbedText(), temb, rope, 0, NoFeatureCache.Instance));
+        }
+        else if (cache is { ComputesItems: false })
+        {
+            image = ForecastBlocks(EmbedImage(), cache.Shadow is null ? null : EmbedText(), temb, rope, 0, cache);
         }
         else
         {
@@ -154,10 +158,38 @@ public sealed class FluxTransformer : nn.Module<FluxTransformerInput, Tensor>
         var tokens = cat([context, image], dim: 1);
         for (var i = 0; i < single_transformer_blocks.Count; i++)
         {
-            tokens = single_transformer_blocks[i].ForwardActivated(tokens, activated, rope, cache, SingleBlockPrefix(i));
+            tokens = single_transformer_blocks[i].ForwardActivated(tokens, textLength, activated, rope, cache, SingleBlockPrefix(i));
         }
 
         return tokens[.., (int)textLength..];
+    }
+
+    /// <summary>
+    /// A module-level forecast step from block <paramref name="firstBlock"/> on: each block adds its
+    /// gated forecasts to <paramref name="image"/> (owned here, updated in place). The text stream is
+    /// skipped: without attention no image token depends on it, and the output keeps image tokens only.
+    /// On a shadow step the blocks first run for real on the same input (<paramref name="context"/> is
+    /// needed then), so that every forecast's error is recorded.
+    /// </summary>
+    private Tensor ForecastBlocks(Tensor image, Tensor? context, Tensor temb, RotaryTables rope, int firstBlock, ITransformerCacheStep cache)
+    {
+        if (cache.Shadow is { } shadow)
+        {
+            using var real = RunBlocks(image, context ?? throw new ArgumentNullException(nameof(context)), temb, rope, firstBlock, shadow);
+        }
+
+        using var activated = nn.functional.silu(temb);
+        for (var i = firstBlock; i < transformer_blocks.Count; i++)
+        {
+            transformer_blocks[i].AddForecasts(image, activated, cache, BlockPrefix(i));
+        }
+
+        for (var i = 0; i < single_transformer_blocks.Count; i++)
+        {
+            single_transformer_blocks[i].AddForecast(image, activated, cache, SingleBlockPrefix(i));
+        }
+
+        return image;
     }
 
     /// <summary>Key prefix of double-stream block i's cached items.</summary>

@@ -7,8 +7,10 @@ namespace LesaHiCache.Models.Flux;
 
 /// <summary>
 /// Double-stream MMDiT block (diffusers <c>FluxTransformerBlock</c>): image and text tokens keep
-/// separate weights and modulation but attend jointly. Its cacheable items are the attention and
-/// MLP outputs of both streams before their gates.
+/// separate weights and modulation but attend jointly. Its cacheable items are the image stream's
+/// attention and MLP outputs before their gates (<c>img_attn</c>, <c>img_mlp</c>). The text stream
+/// is not cached: on a forecast step no block attends, so no image token depends on the text tokens
+/// before the next full step, which computes them afresh.
 /// </summary>
 public sealed class FluxTransformerBlock : nn.Module
 {
@@ -34,9 +36,9 @@ public sealed class FluxTransformerBlock : nn.Module
         Forward(image, context, temb, rope, NoFeatureCache.Instance, "");
 
     /// <summary>
-    /// Runs the block, asking <paramref name="cache"/> for the items <c>{prefix}img_attn</c>,
-    /// <c>txt_attn</c>, <c>img_mlp</c> and <c>txt_mlp</c>: on a forecast step only the modulation and
-    /// the gated residual additions are computed.
+    /// Runs the block, asking <paramref name="cache"/> for the items <c>{prefix}img_attn</c> and
+    /// <c>{prefix}img_mlp</c>. On a forecast step only the gates are computed and the image stream
+    /// gets <c>gate * forecast</c> for each item; the text stream comes back unchanged.
     /// </summary>
     public (Tensor Image, Tensor Context) Forward(Tensor image, Tensor context, Tensor temb, RotaryTables rope, IFeatureCacheStep cache, string prefix)
     {
@@ -51,32 +53,35 @@ public sealed class FluxTransformerBlock : nn.Module
         using var scope = NewDisposeScope();
         if (!cache.ComputesItems)
         {
-            // Forecast step: only the gates are needed.
-            var (imageGateMsa, imageGateMlp) = norm1.Gates(activatedTemb);
-            var (contextGateMsa, contextGateMlp) = norm1_context.Gates(activatedTemb);
-            var (imageAttn, contextAttn) = cache.Items(prefix + "img_attn", prefix + "txt_attn", () => throw new InvalidOperationException("A forecast step computed attention."));
-            var forecastImage = image.addcmul(imageGateMsa.unsqueeze(1), imageAttn, 1)
-                .addcmul_(imageGateMlp.unsqueeze(1), cache.Item(prefix + "img_mlp", () => throw new InvalidOperationException("A forecast step computed an MLP.")), 1);
-            var forecastContext = context.addcmul(contextGateMsa.unsqueeze(1), contextAttn, 1)
-                .addcmul_(contextGateMlp.unsqueeze(1), cache.Item(prefix + "txt_mlp", () => throw new InvalidOperationException("A forecast step computed an MLP.")), 1);
-            return (forecastImage.MoveToOuterDisposeScope(), ClipHalf(forecastContext).MoveToOuterDisposeScope());
+            var forecastImage = image.clone();
+            AddForecasts(forecastImage, activatedTemb, cache, prefix);
+            return (forecastImage.MoveToOuterDisposeScope(), context.alias().MoveToOuterDisposeScope());
         }
 
         var imageMod = norm1.ModulateActivated(activatedTemb);
         var contextMod = norm1_context.ModulateActivated(activatedTemb);
-        var (imageAttention, contextAttention) = cache.Items(prefix + "img_attn", prefix + "txt_attn", () => attn.Forward(
+        var (imageAttention, contextAttention) = attn.Forward(
             AdaLayerNormZero.NormalizeForAttention(image, imageMod),
             AdaLayerNormZero.NormalizeForAttention(context, contextMod),
-            rope));
+            rope);
 
-        var newImage = image.addcmul(imageMod.GateMsa.unsqueeze(1), imageAttention, 1);
+        var newImage = image.addcmul(imageMod.GateMsa.unsqueeze(1), cache.Item(prefix + "img_attn", () => imageAttention), 1);
         var imageMlp = cache.Item(prefix + "img_mlp", () => ff.call(AdaLayerNormZero.NormalizeForMlp(newImage, imageMod)));
         newImage = newImage.addcmul(imageMod.GateMlp.unsqueeze(1), imageMlp, 1);
 
         var newContext = context.addcmul(contextMod.GateMsa.unsqueeze(1), contextAttention, 1);
-        var contextMlp = cache.Item(prefix + "txt_mlp", () => ff_context.call(AdaLayerNormZero.NormalizeForMlp(newContext, contextMod)));
+        var contextMlp = ff_context.call(AdaLayerNormZero.NormalizeForMlp(newContext, contextMod));
         newContext = ClipHalf(newContext.addcmul(contextMod.GateMlp.unsqueeze(1), contextMlp, 1));
         return (newImage.MoveToOuterDisposeScope(), newContext.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>A forecast step: <paramref name="image"/> += gate_msa * forecast(img_attn) + gate_mlp * forecast(img_mlp), in place.</summary>
+    internal void AddForecasts(Tensor image, Tensor activatedTemb, IFeatureCacheStep cache, string prefix)
+    {
+        using var scope = NewDisposeScope();
+        var (gateMsa, gateMlp) = norm1.Gates(activatedTemb);
+        cache.AddGatedForecast(prefix + "img_attn", image, gateMsa.unsqueeze(1));
+        cache.AddGatedForecast(prefix + "img_mlp", image, gateMlp.unsqueeze(1));
     }
 
     private static Tensor ClipHalf(Tensor context) => context.dtype == ScalarType.Float16 ? context.clip(-65504, 65504) : context;
