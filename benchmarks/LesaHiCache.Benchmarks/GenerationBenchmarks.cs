@@ -11,6 +11,7 @@ namespace LesaHiCache.Benchmarks;
 /// LESA is a model-level forecaster.
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 10)]
+[MedianColumn]
 public class GenerationBenchmarks
 {
     private BundledModelFixture fixture = null!;

@@ -14,6 +14,7 @@ namespace LesaHiCache.Benchmarks;
 /// single one keeps the figure what a generation pays, not the cost of a first step from cold caches.
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 20, invocationCount: 1)]
+[MedianColumn]
 public class StepCostBenchmarks
 {
     private const int Warmup = 4;
