@@ -225,6 +225,7 @@ public sealed class FluxCachingTests : IDisposable
         using var result = Generate(session);
         Assert.Equal(6, session.Statistics.ShadowErrors.Count); // 2 double blocks x 2 image items + 2 single blocks
         Assert.All(session.Statistics.ShadowErrors, e => Assert.Equal(6, e.Step));
+        Assert.All(session.Statistics.ShadowErrors, e => Assert.InRange(e.RelativeL1, 1e-6, 1.0)); // a real, finite forecast error
         Assert.True(result.eq(reference).all().item<bool>()); // shadow computations do not change the generation
     }
 
