@@ -66,14 +66,13 @@ internal sealed class PolynomialState : IDisposable
 
         // Index 0 is the new output; the old ones move one place back.
         var fresh = UnitAtFront(outputs.Count + 1);
-        taylor = taylor.Count == 0 || order == 0
+        var updated = taylor.Count == 0 || order == 0
             ? [fresh]
             : scheme == DerivativeScheme.Interpolating ? Interpolate(fresh, node, order) : Ladder(fresh, node, order);
-        nodes.Insert(0, node);
         Keep(features, order + 1);
         // The output that dropped out is no longer part of the polynomial (its weights are zero up to rounding).
-        taylor = taylor.Select(t => t.Length > outputs.Count ? t[..outputs.Count] : t).ToList();
-
+        taylor = updated.Select(t => t.Length > outputs.Count ? t[..outputs.Count] : t).ToList();
+        nodes.Insert(0, node);
         if (nodes.Count > order + 1)
         {
             nodes.RemoveAt(nodes.Count - 1);
@@ -163,8 +162,8 @@ internal sealed class PolynomialState : IDisposable
         if (outputs.Count == capacity)
         {
             var recycled = outputs[^1];
-            outputs.RemoveAt(outputs.Count - 1);
             recycled.copy_(features);
+            outputs.RemoveAt(outputs.Count - 1);
             outputs.Insert(0, recycled);
             return;
         }
