@@ -141,9 +141,12 @@ public sealed class CacheSession : IDisposable
 
     private bool IsShadowStep => Config.ShadowSteps?.Contains(step) == true;
 
+    /// <summary>The forecaster's key of a block's item in one CFG branch.</summary>
+    private static string ItemKey(int forwardBranch, string key) => string.Create(CultureInfo.InvariantCulture, $"{forwardBranch}:{key}");
+
     private Tensor Resolve(int forwardBranch, string key, Func<Tensor> compute)
     {
-        var item = string.Create(CultureInfo.InvariantCulture, $"{forwardBranch}:{key}");
+        var item = ItemKey(forwardBranch, key);
         if (IsFull)
         {
             var value = compute();
@@ -165,7 +168,7 @@ public sealed class CacheSession : IDisposable
     /// <summary>A shadow step's real computation: <paramref name="compute"/>'s value, after recording the forecast's error against it.</summary>
     private Tensor ComputeAndCompare(int forwardBranch, string key, Func<Tensor> compute)
     {
-        var item = string.Create(CultureInfo.InvariantCulture, $"{forwardBranch}:{key}");
+        var item = ItemKey(forwardBranch, key);
         var real = compute();
         using var forecast = forecaster.Forecast(item, Position);
         RecordShadowError(item, forecast, real);
@@ -188,7 +191,7 @@ public sealed class CacheSession : IDisposable
             throw new InvalidOperationException($"'{key}' is computed on step {step}, not forecast.");
         }
 
-        forecaster.AddScaledForecast(string.Create(CultureInfo.InvariantCulture, $"{forwardBranch}:{key}"), Position, target, gate);
+        forecaster.AddScaledForecast(ItemKey(forwardBranch, key), Position, target, gate);
     }
 
     private void Report(int forwardBranch, Tensor residual)
@@ -234,14 +237,6 @@ public sealed class CacheSession : IDisposable
 
         public void AddGatedForecast(string key, Tensor target, Tensor gate) => session.AddGatedForecast(branch, key, target, gate);
 
-        public (Tensor First, Tensor Second) Items(string first, string second, Func<(Tensor First, Tensor Second)> compute)
-        {
-            (Tensor, Tensor)? computed = null;
-            (Tensor First, Tensor Second) Both() => computed ??= compute();
-            var a = session.Resolve(branch, first, () => Both().First);
-            var b = session.Resolve(branch, second, () => Both().Second);
-            return (a, b);
-        }
     }
 
     /// <summary>The real computation of a shadow step: items are computed, compared with their forecasts and returned.</summary>
@@ -253,13 +248,6 @@ public sealed class CacheSession : IDisposable
         {
             ArgumentNullException.ThrowIfNull(compute);
             return session.ComputeAndCompare(branch, key, compute);
-        }
-
-        public (Tensor First, Tensor Second) Items(string first, string second, Func<(Tensor First, Tensor Second)> compute)
-        {
-            ArgumentNullException.ThrowIfNull(compute);
-            var (a, b) = compute();
-            return (session.ComputeAndCompare(branch, first, () => a), session.ComputeAndCompare(branch, second, () => b));
         }
     }
 }

@@ -33,9 +33,6 @@ public interface IFeatureCacheStep
     /// </summary>
     Tensor Item(string key, Func<Tensor> compute);
 
-    /// <summary>Two items produced by one computation (e.g. the image and text outputs of joint attention).</summary>
-    (Tensor First, Tensor Second) Items(string first, string second, Func<(Tensor First, Tensor Second)> compute);
-
     /// <summary>
     /// On a forecast step (<see cref="ComputesItems"/> false): <paramref name="target"/> +=
     /// <paramref name="gate"/> * forecast of <paramref name="key"/>, in place. Implementations may
@@ -93,13 +90,6 @@ public sealed class NoFeatureCache : IFeatureCacheStep
 
     /// <inheritdoc />
     public Tensor Item(string key, Func<Tensor> compute)
-    {
-        ArgumentNullException.ThrowIfNull(compute);
-        return compute();
-    }
-
-    /// <inheritdoc />
-    public (Tensor First, Tensor Second) Items(string first, string second, Func<(Tensor First, Tensor Second)> compute)
     {
         ArgumentNullException.ThrowIfNull(compute);
         return compute();

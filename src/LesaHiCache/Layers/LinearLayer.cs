@@ -42,9 +42,6 @@ public sealed class LinearLayer : nn.Module<Tensor, Tensor>
     /// <summary>The weight, [out, in].</summary>
     public Tensor Weight => weight;
 
-    /// <summary>The bias, [out], if any.</summary>
-    public Tensor? Bias => bias;
-
     /// <summary>Outputs [start, start + count) only: x W[start:start+count]^T + b[start:start+count] (views of the parameters; no copy).</summary>
     public Tensor ForwardRows(Tensor input, long start, long count)
     {

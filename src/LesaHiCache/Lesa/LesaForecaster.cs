@@ -8,8 +8,8 @@ namespace LesaHiCache.Lesa;
 /// The LESA forecaster (ALGORITHMS.md section 3): F^ = F_{t-1} + g_s(delta) (sum_k w_{s,k} F_{t-k} + b_s),
 /// with the expert s chosen by the current t, over a history of the last K step outputs, computed
 /// or forecast. Gains and mixer weights are read once per forecaster (they depend only on the
-/// schedule; the predictor keeps them), so a forecast is one [1, K] x [K, N] product and a copy
-/// into the history.
+/// schedule; the predictor keeps them), so a forecast is a weighted sum of the history rows with a
+/// nonzero weight and a copy into the history.
 /// Sampling with other times than the predictor's raises <see cref="LesaPredictorMismatchException"/>.
 /// The predictor is shared and not disposed with the forecaster.
 /// </summary>
