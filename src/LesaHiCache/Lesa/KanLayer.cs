@@ -107,10 +107,13 @@ public sealed class KanLayer : nn.Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         using var scope = NewDisposeScope();
-        var a = BSplines(x).transpose(0, 1);          // [in, N, G + k]
-        var b = y.transpose(0, 1);                    // [in, N, out]
-        var (solution, _, _, _) = linalg.lstsq(a, b); // [in, G + k, out]
-        return solution.permute(2, 0, 1).contiguous().MoveToOuterDisposeScope();
+        // Solved in float64: the CPU least-squares solver's last bits depend on what its workspace
+        // held before, so a float32 solve differs from run to run (and so would a training run
+        // from a seed); rounding a float64 solution gives the same bits every time.
+        var a = BSplines(x.to_type(ScalarType.Float64)).transpose(0, 1);       // [in, N, G + k]
+        var b = y.to_type(ScalarType.Float64).transpose(0, 1);                 // [in, N, out]
+        var (solution, _, _, _) = linalg.lstsq(a, b);                          // [in, G + k, out]
+        return solution.permute(2, 0, 1).to_type(y.dtype).contiguous().MoveToOuterDisposeScope();
     }
 
     private void Initialize(double noiseScale, double splineScale)
