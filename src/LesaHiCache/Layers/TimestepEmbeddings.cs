@@ -70,17 +70,39 @@ public sealed class CombinedTimestepTextEmbedding : nn.Module<Tensor, Tensor?, T
     {
         using var scope = NewDisposeScope();
         var dtype = pooled.dtype;
-        var embedding = timestep_embedder.forward(SinusoidalEmbedding.Compute(timestep, TimeChannels).to_type(dtype));
+        var embedding = Embed(timestep_embedder, timestep, dtype);
         if (guidance_embedder is not null)
         {
-            if (guidance is null)
-            {
-                throw new ArgumentException("This model embeds a guidance scale: pass a guidance tensor.", nameof(guidance));
-            }
-
-            embedding += guidance_embedder.forward(SinusoidalEmbedding.Compute(guidance, TimeChannels).to_type(dtype));
+            embedding += Embed(guidance_embedder, RequireGuidance(guidance), dtype);
         }
 
         return (embedding + text_embedder.forward(pooled)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// The vector of every (timestep, item) pair, [S, B, dim], from timesteps [S] and guidance [B]
+    /// (both already scaled by 1000) and pooled [B, pooledDim]: entry [s, b] is what
+    /// <see cref="forward"/> gives item b at timestep s, summed in the same order. The timestep MLP
+    /// runs once per timestep and the text MLP once per item.
+    /// </summary>
+    public Tensor Table(Tensor timesteps, Tensor? guidance, Tensor pooled)
+    {
+        ArgumentNullException.ThrowIfNull(timesteps);
+        ArgumentNullException.ThrowIfNull(pooled);
+        using var scope = NewDisposeScope();
+        var dtype = pooled.dtype;
+        var embedding = Embed(timestep_embedder, timesteps, dtype).unsqueeze(1);
+        if (guidance_embedder is not null)
+        {
+            embedding = embedding + Embed(guidance_embedder, RequireGuidance(guidance), dtype).unsqueeze(0);
+        }
+
+        return (embedding + text_embedder.forward(pooled).unsqueeze(0)).MoveToOuterDisposeScope();
+    }
+
+    private static Tensor Embed(MlpEmbedding embedder, Tensor scaledValues, ScalarType dtype) =>
+        embedder.forward(SinusoidalEmbedding.Compute(scaledValues, TimeChannels).to_type(dtype));
+
+    private static Tensor RequireGuidance(Tensor? guidance) =>
+        guidance ?? throw new ArgumentException("This model embeds a guidance scale: pass a guidance tensor.", nameof(guidance));
 }

@@ -72,25 +72,23 @@ public static class FlowMatchEulerSampler
 
     private static Tensor Velocity(IFlowModel model, Tensor latents, double t, TextConditioning text, TextConditioning? nullText, TextConditioning? bothTexts, double scale)
     {
-        var batch = latents.shape[0];
         if (nullText is null)
         {
-            return model.Velocity(latents, full(batch, t, ScalarType.Float32, latents.device), text).to_type(ScalarType.Float32);
+            return model.Velocity(latents, t, text).to_type(ScalarType.Float32);
         }
 
         Tensor nullVelocity, textVelocity;
         if (bothTexts is not null)
         {
             // One evaluation of the doubled batch [null; text].
-            var both = model.Velocity(cat([latents, latents]), full(2 * batch, t, ScalarType.Float32, latents.device), bothTexts);
+            var both = model.Velocity(cat([latents, latents]), t, bothTexts);
             var halves = both.to_type(ScalarType.Float32).chunk(2);
             (nullVelocity, textVelocity) = (halves[0], halves[1]);
         }
         else
         {
-            var time = full(batch, t, ScalarType.Float32, latents.device);
-            nullVelocity = model.Velocity(latents, time, nullText).to_type(ScalarType.Float32);
-            textVelocity = model.Velocity(latents, time, text).to_type(ScalarType.Float32);
+            nullVelocity = model.Velocity(latents, t, nullText).to_type(ScalarType.Float32);
+            textVelocity = model.Velocity(latents, t, text).to_type(ScalarType.Float32);
         }
 
         return nullVelocity + scale * (textVelocity - nullVelocity);

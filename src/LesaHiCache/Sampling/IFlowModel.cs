@@ -11,6 +11,18 @@ public interface IFlowModel
     /// </summary>
     Tensor Velocity(Tensor latents, Tensor time, TextConditioning text);
 
+    /// <summary>
+    /// Velocity for latents that all sit at flow time <paramref name="time"/>, which is how the
+    /// sampler evaluates. By default the same as the tensor overload; a model may override it to
+    /// reuse work that depends on the time only (a table per generation, say).
+    /// </summary>
+    Tensor Velocity(Tensor latents, double time, TextConditioning text)
+    {
+        ArgumentNullException.ThrowIfNull(latents);
+        using var times = full(latents.shape[0], time, ScalarType.Float32, latents.device);
+        return Velocity(latents, times, text);
+    }
+
     /// <summary>Called by the sampler before the first step with the schedule's times t_0 = 1 .. t_S = 0 and the number of images.</summary>
     void BeginGeneration(IReadOnlyList<double> times, long batch)
     {

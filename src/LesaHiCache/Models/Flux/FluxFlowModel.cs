@@ -9,13 +9,16 @@ namespace LesaHiCache.Models.Flux;
 /// <paramref name="heightTokens"/> x <paramref name="widthTokens"/> packed tokens: builds FLUX's
 /// position ids (text: zeros; image: (0, row, col)) and passes the distilled guidance value for
 /// models that embed one. With a <see cref="CacheSession"/> the transformer skips its cached parts on
-/// the forecast steps the session decides.
+/// the forecast steps the session decides. Within a generation the conditioning vector of every
+/// step is computed once, on first use, for each text conditioning the sampler passes: the text
+/// conditioning must not change in place while a generation runs.
 /// </summary>
 public sealed class FluxFlowModel(FluxTransformer transformer, int heightTokens, int widthTokens, double distilledGuidance = 3.5, CacheSession? cache = null) : IFlowModel, IDisposable
 {
     private readonly Tensor imageIds = FluxPositions.ImageIds(heightTokens, widthTokens, transformer.parameters().First().device).DetachFromDisposeScope();
     private readonly Dictionary<long, (Tensor TextIds, RotaryTables Rope)> positions = [];
     private readonly ScalarType dtype = transformer.parameters().First().dtype;
+    private readonly GenerationConditioning conditioningTables = new(transformer, distilledGuidance);
 
     /// <summary>The wrapped transformer.</summary>
     public FluxTransformer Transformer { get; } = transformer;
@@ -24,13 +27,21 @@ public sealed class FluxFlowModel(FluxTransformer transformer, int heightTokens,
     public CacheSession? Cache { get; } = cache;
 
     /// <inheritdoc />
-    public void BeginGeneration(IReadOnlyList<double> times, long batch) => Cache?.BeginGeneration(times, batch);
+    public void BeginGeneration(IReadOnlyList<double> times, long batch)
+    {
+        conditioningTables.Begin(times);
+        Cache?.BeginGeneration(times, batch);
+    }
 
     /// <inheritdoc />
     public void BeginStep(int step) => Cache?.BeginStep(step);
 
     /// <inheritdoc />
-    public void EndGeneration() => Cache?.EndGeneration();
+    public void EndGeneration()
+    {
+        conditioningTables.End();
+        Cache?.EndGeneration();
+    }
 
     /// <inheritdoc />
     public Tensor Velocity(Tensor latents, Tensor time, TextConditioning text)
@@ -38,11 +49,30 @@ public sealed class FluxFlowModel(FluxTransformer transformer, int heightTokens,
         ArgumentNullException.ThrowIfNull(latents);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(text);
+        return Evaluate(latents, time, text, conditioning: null);
+    }
+
+    /// <summary>
+    /// Velocity at one flow time for every item. Within a generation, at one of its steps' times,
+    /// the conditioning vector comes from a table built once per generation (see
+    /// <see cref="FluxTransformer.ConditioningTable"/>) instead of from the time and text MLPs.
+    /// </summary>
+    public Tensor Velocity(Tensor latents, double time, TextConditioning text)
+    {
+        ArgumentNullException.ThrowIfNull(latents);
+        ArgumentNullException.ThrowIfNull(text);
+        using var scope = NewDisposeScope();
+        var times = full(latents.shape[0], time, ScalarType.Float32, latents.device);
+        return Evaluate(latents, times, text, conditioningTables.Lookup(text, time)).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Evaluate(Tensor latents, Tensor time, TextConditioning text, Tensor? conditioning)
+    {
         using var scope = NewDisposeScope();
         var batch = latents.shape[0];
         var (textIds, rope) = Positions(text.Tokens.shape[1]);
         var guidance = Transformer.Config.GuidanceEmbeds ? full(batch, distilledGuidance, ScalarType.Float32, latents.device) : null;
-        var input = new FluxTransformerInput(latents.to_type(dtype), text.Tokens, text.Pooled, time, imageIds, textIds, guidance, Cache?.NextForward(latents.shape), rope);
+        var input = new FluxTransformerInput(latents.to_type(dtype), text.Tokens, text.Pooled, time, imageIds, textIds, guidance, Cache?.NextForward(latents.shape), rope, conditioning);
         return Transformer.forward(input).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
@@ -65,6 +95,7 @@ public sealed class FluxFlowModel(FluxTransformer transformer, int heightTokens,
     /// <inheritdoc />
     public void Dispose()
     {
+        conditioningTables.Dispose();
         imageIds.Dispose();
         foreach (var (textIds, rope) in positions.Values)
         {

@@ -32,6 +32,11 @@ internal static class FluxInputValidator
             throw new ArgumentException($"TextIds has {input.TextIds.shape[0]} rows but Text has {input.Text.shape[1]} tokens.");
         }
 
+        if (input.Conditioning is { } conditioning && (conditioning.dim() != 2 || conditioning.shape[0] != batch || conditioning.shape[1] != config.InnerDim))
+        {
+            throw new ArgumentException($"Conditioning must be [{batch}, {config.InnerDim}], got {Shape(conditioning)}.");
+        }
+
         if (config.GuidanceEmbeds && (input.Guidance is null || input.Guidance.dim() != 1 || input.Guidance.shape[0] != batch))
         {
             throw new ArgumentException($"This model embeds a guidance scale (guidance_embeds = true): pass Guidance as [{batch}].");

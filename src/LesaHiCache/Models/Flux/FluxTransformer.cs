@@ -94,8 +94,10 @@ public sealed class FluxTransformer : nn.Module<FluxTransformerInput, Tensor>
         FluxInputValidator.Check(Config, input);
         using var scope = NewDisposeScope();
         var dtype = x_embedder.Weight.dtype;
-        var guidance = Config.GuidanceEmbeds ? input.Guidance!.to_type(dtype) * 1000 : null;
-        var temb = time_text_embed.forward(input.Timestep.to_type(dtype) * 1000, guidance, input.Pooled.to_type(dtype));
+        var temb = input.Conditioning?.to_type(dtype) ?? time_text_embed.forward(
+            input.Timestep.to_type(dtype) * 1000,
+            Config.GuidanceEmbeds ? input.Guidance!.to_type(dtype) * 1000 : null,
+            input.Pooled.to_type(dtype));
         using var ownRope = input.Rope is null ? RotaryTablesFor(input.TextIds, input.ImageIds) : null;
         var rope = input.Rope ?? ownRope!;
         Tensor EmbedImage() => x_embedder.forward(input.Image.to_type(dtype));
@@ -133,6 +135,38 @@ public sealed class FluxTransformer : nn.Module<FluxTransformerInput, Tensor>
         }
 
         return proj_out.call(norm_out.forward(image, temb)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The conditioning vector of every (time, item) pair, [S, B, inner_dim], from flow times [S] in
+    /// [0, 1], pooled text [B, pooled_projection_dim] and, for configs with guidance_embeds, guidance
+    /// [B]. Row [s] is the <see cref="FluxTransformerInput.Conditioning"/> of a forward at times[s]
+    /// with these items. The time MLP runs once per time and the text MLP once per item, so a whole
+    /// generation's table costs about as much as one forward's conditioning.
+    /// </summary>
+    public Tensor ConditioningTable(Tensor times, Tensor pooled, Tensor? guidance = null)
+    {
+        ArgumentNullException.ThrowIfNull(times);
+        ArgumentNullException.ThrowIfNull(pooled);
+        if (times.dim() != 1)
+        {
+            throw new ArgumentException($"Times must be [S], got [{string.Join(", ", times.shape)}].", nameof(times));
+        }
+
+        if (pooled.dim() != 2 || pooled.shape[1] != Config.PooledProjectionDim)
+        {
+            throw new ArgumentException($"Pooled must be [B, {Config.PooledProjectionDim}], got [{string.Join(", ", pooled.shape)}].", nameof(pooled));
+        }
+
+        if (Config.GuidanceEmbeds && (guidance is null || guidance.dim() != 1 || guidance.shape[0] != pooled.shape[0]))
+        {
+            throw new ArgumentException($"This model embeds a guidance scale (guidance_embeds = true): pass guidance as [{pooled.shape[0]}].", nameof(guidance));
+        }
+
+        using var scope = NewDisposeScope();
+        var dtype = x_embedder.Weight.dtype;
+        var scaledGuidance = Config.GuidanceEmbeds ? guidance!.to_type(dtype) * 1000 : null;
+        return time_text_embed.Table(times.to_type(dtype) * 1000, scaledGuidance, pooled.to_type(dtype)).MoveToOuterDisposeScope();
     }
 
     /// <summary>RoPE tables for the [text, image] token sequence; the positions are fixed during a generation, so callers may keep them.</summary>

@@ -15,6 +15,9 @@ namespace LesaHiCache.Models.Flux;
 /// <param name="Cache">This forward's view of a feature cache; null computes everything.</param>
 /// <param name="Rope">RoPE tables for [text, image] ids, when the caller keeps them across steps
 /// (<see cref="FluxTransformer.RotaryTablesFor"/>); null computes them from the ids.</param>
+/// <param name="Conditioning">The conditioning vector [B, inner_dim] of these Timestep, Pooled and
+/// Guidance values when the caller computed it ahead (a row of <see cref="FluxTransformer.ConditioningTable"/>);
+/// null embeds them here.</param>
 public sealed record FluxTransformerInput(
     Tensor Image,
     Tensor Text,
@@ -24,4 +27,5 @@ public sealed record FluxTransformerInput(
     Tensor TextIds,
     Tensor? Guidance = null,
     LesaHiCache.Caching.ITransformerCacheStep? Cache = null,
-    RotaryTables? Rope = null);
+    RotaryTables? Rope = null,
+    Tensor? Conditioning = null);
