@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Sampling;
@@ -51,7 +52,8 @@ public static class FlowMatchEulerSampler
                 using var scope = NewDisposeScope();
                 model.BeginStep(s);
                 var velocity = Velocity(model, latents, times[s], text, nullText, bothTexts, options.GuidanceScale);
-                var next = (latents + (times[s + 1] - times[s]) * velocity).MoveToOuterDisposeScope();
+                using var stepSize = (times[s + 1] - times[s]).ToScalar();
+                var next = latents.add(velocity, stepSize).MoveToOuterDisposeScope();
                 latents.Dispose();
                 latents = next;
                 onStep?.Invoke(new SamplerStep(s, schedule.Steps, times[s], times[s + 1], latents));
@@ -91,6 +93,8 @@ public static class FlowMatchEulerSampler
             textVelocity = model.Velocity(latents, t, text).to_type(ScalarType.Float32);
         }
 
-        return nullVelocity + scale * (textVelocity - nullVelocity);
+        using var difference = textVelocity - nullVelocity;
+        using var weight = scale.ToScalar();
+        return nullVelocity.add(difference, weight);
     }
 }
