@@ -37,7 +37,7 @@ internal static class EvaluateCommand
         var promptSeed = new Option<int>("--prompt-seed") { DefaultValueFactory = _ => defaults.PromptSeed, Description = "Seed of the prompt sample." };
         var noiseSeed = new Option<long>("--noise-seed") { DefaultValueFactory = _ => defaults.NoiseSeed, Description = "Noise seed of prompt 0 (prompt i: seed + i)." };
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => defaults.Batch, Description = "Images per generation." };
-        var repeats = new Option<int>("--repeats") { DefaultValueFactory = _ => defaults.Repeats, Description = "Timing repeats (median)." };
+        var repeats = new Option<int>("--repeats") { DefaultValueFactory = _ => defaults.Repeats, Description = "Timing repeats (medians; speedups pair each batch with its reference)." };
         var guidance = new Option<double>("--guidance") { DefaultValueFactory = _ => defaults.GuidanceScale, Description = "CFG scale of every generation." };
         var json = new Option<string?>("--json") { Description = "Write the report as JSON." };
         var markdown = new Option<string?>("--markdown") { Description = "Write the table as Markdown." };
@@ -161,7 +161,7 @@ internal static class EvaluateCommand
     {
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.AppendLine(string.Create(c, $"{report.Prompts} prompts (prompt seed {report.PromptSeed}, noise seeds {report.NoiseSeed}..{report.NoiseSeed + report.Prompts - 1}), {report.Steps} steps, batch {report.Batch}, CFG {report.GuidanceScale}, {report.Device}, {report.Threads} threads, median of {report.Repeats} repeat(s)."));
+        text.AppendLine(string.Create(c, $"{report.Prompts} prompts (prompt seed {report.PromptSeed}, noise seeds {report.NoiseSeed}..{report.NoiseSeed + report.Prompts - 1}), {report.Steps} steps, batch {report.Batch}, CFG {report.GuidanceScale}, {report.Device}, {report.Threads} threads, median of {report.Repeats} repeat(s); wall speedup: median over repeats and batches of the reference's time on a batch over the run's time on it."));
         text.AppendLine(string.Create(c, $"Uncached reference: {report.Reference.SecondsPerImage:F3} s per image, fidelity {report.Reference.Fidelity:F3}."));
         text.AppendLine();
         text.AppendLine("| method | level | schedule | full steps | NFE speedup | wall speedup | PSNR (dB) | SSIM | rel. L1 | fidelity | cache (MiB) | forecast ms/step |");

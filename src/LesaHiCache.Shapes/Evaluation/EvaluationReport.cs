@@ -24,8 +24,10 @@ public sealed record MethodResult(
     [property: JsonPropertyName("forecast_ms_per_step")] double ForecastMsPerStep);
 
 /// <summary>
-/// What <see cref="Evaluator"/> measured. Wall times are medians over repeats of the per-image time,
-/// with the reference and every run interleaved batch by batch; quality is the mean over images.
+/// What <see cref="Evaluator"/> measured. The reference and every run are interleaved batch by
+/// batch. Wall times are medians over repeats of the per-image time; a wall speedup is the median,
+/// over repeats and batches, of the reference's time on a batch over the run's time on the same
+/// batch. Quality is the mean over images.
 /// </summary>
 public sealed record EvaluationReport(
     [property: JsonPropertyName("steps")] int Steps,

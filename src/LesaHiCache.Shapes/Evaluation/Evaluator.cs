@@ -146,7 +146,10 @@ public sealed class Evaluator(ShapesModel model, EvaluationOptions options)
         var results = runs.Select((run, r) =>
         {
             var perImage = Median(timedRepeats.Select(i => PerImage(b => runSeconds[r, i, b], i)));
-            return accumulators[r].Result(run.Method, run.Schedule, options.Steps, referencePerImage / perImage, perImage);
+            // Paired: each batch's run against the reference generated just before it on the same
+            // prompts, so a slow spell of the machine weighs on both sides of a ratio.
+            var speedup = Median(timedRepeats.SelectMany(i => Enumerable.Range(0, completeInRepeat[i]).Select(b => referenceSeconds[i, b] / runSeconds[r, i, b])));
+            return accumulators[r].Result(run.Method, run.Schedule, options.Steps, speedup, perImage);
         }).ToList();
         return new EvaluationReport(
             options.Steps, imagesDone, options.PromptSeed, options.NoiseSeed, options.Batch, Math.Max(1, repeatsDone), options.GuidanceScale,

@@ -84,6 +84,7 @@ public class EvaluationTests
         var skipping = report.Results.Where(r => r.Schedule == "interval:2:2").ToList();
         Assert.All(skipping, r => Assert.Equal(6.0 / 4, r.NfeSpeedup)); // full steps 0, 1, 2, 4
         Assert.All(skipping, r => Assert.True(double.IsFinite(r.PsnrDb) && r.CacheMib > 0 && r.ForecastMsPerStep > 0));
+        Assert.All(report.Results, r => Assert.True(double.IsFinite(r.WallSpeedup) && r.WallSpeedup > 0 && r.SecondsPerImage > 0));
         Assert.Equal(2 * 5, batches.Count); // 2 batches x (reference + 4 runs)
         Assert.Equal(3, batches.Where(b => b.Run == -1).Sum(b => b.Images.Count));
     }
