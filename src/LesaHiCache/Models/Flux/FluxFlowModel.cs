@@ -53,9 +53,10 @@ public sealed class FluxFlowModel(FluxTransformer transformer, int heightTokens,
     }
 
     /// <summary>
-    /// Velocity at one flow time for every item. Within a generation, at one of its steps' times,
-    /// the conditioning vector comes from a table built once per generation (see
-    /// <see cref="FluxTransformer.ConditioningTable"/>) instead of from the time and text MLPs.
+    /// Velocity at one flow time for every item. Within a generation, at one of its steps' times and
+    /// with gradients off (as the sampler runs), the conditioning vector comes from a table built
+    /// once per generation (see <see cref="FluxTransformer.ConditioningTable"/>) instead of from the
+    /// time and text MLPs.
     /// </summary>
     public Tensor Velocity(Tensor latents, double time, TextConditioning text)
     {

@@ -38,11 +38,12 @@ internal sealed class GenerationConditioning(FluxTransformer transformer, double
     /// <summary>
     /// The conditioning [B, inner_dim] of <paramref name="text"/>'s items at <paramref name="time"/>
     /// (a view owned by the caller's dispose scope), or null when no generation is running, the time
-    /// is not one of its steps' or the table budget is spent.
+    /// is not one of its steps', the table budget is spent or gradients are being recorded (a table
+    /// shared by the steps would tie their graphs together).
     /// </summary>
     public Tensor? Lookup(TextConditioning text, double time)
     {
-        if (stepTimes is null || !stepOfTime.TryGetValue(time, out var step))
+        if (stepTimes is null || is_grad_enabled() || !stepOfTime.TryGetValue(time, out var step))
         {
             return null;
         }
