@@ -67,7 +67,7 @@ public sealed class FluxSingleTransformerBlock : nn.Module
         var fused = proj_out.call(cat([attention, mlp], dim: 2));
         cache.Item(prefix + "img_fused", () => fused.narrow(1, textTokens, length - textTokens));
         var result = tokens.addcmul(gate.unsqueeze(1), fused, 1);
-        ClampHalf(result);
+        Float16Range.ClampInPlace(result);
         return result.MoveToOuterDisposeScope();
     }
 
@@ -76,15 +76,6 @@ public sealed class FluxSingleTransformerBlock : nn.Module
     {
         using var scope = NewDisposeScope();
         cache.AddGatedForecast(prefix + "img_fused", image, norm.Gate(activatedTemb).unsqueeze(1));
-        ClampHalf(image);
-    }
-
-    /// <summary>Keeps float16 tokens finite, in place (diffusers clips the single-stream output the same way).</summary>
-    private static void ClampHalf(Tensor tokens)
-    {
-        if (tokens.dtype == ScalarType.Float16)
-        {
-            tokens.clamp_(-65504, 65504);
-        }
+        Float16Range.ClampInPlace(image);
     }
 }

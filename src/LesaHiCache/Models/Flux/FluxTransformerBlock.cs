@@ -71,7 +71,7 @@ public sealed class FluxTransformerBlock : nn.Module
 
         var newContext = context.addcmul(contextMod.GateMsa.unsqueeze(1), contextAttention, 1);
         var contextMlp = ff_context.call(AdaLayerNormZero.NormalizeForMlp(newContext, contextMod));
-        newContext = ClipHalf(newContext.addcmul(contextMod.GateMlp.unsqueeze(1), contextMlp, 1));
+        newContext = Float16Range.ClampInPlace(newContext.addcmul(contextMod.GateMlp.unsqueeze(1), contextMlp, 1));
         return (newImage.MoveToOuterDisposeScope(), newContext.MoveToOuterDisposeScope());
     }
 
@@ -83,6 +83,4 @@ public sealed class FluxTransformerBlock : nn.Module
         cache.AddGatedForecast(prefix + "img_attn", image, gateMsa.unsqueeze(1));
         cache.AddGatedForecast(prefix + "img_mlp", image, gateMlp.unsqueeze(1));
     }
-
-    private static Tensor ClipHalf(Tensor context) => context.dtype == ScalarType.Float16 ? context.clip(-65504, 65504) : context;
 }
