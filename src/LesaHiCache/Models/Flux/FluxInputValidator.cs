@@ -37,7 +37,13 @@ internal static class FluxInputValidator
             throw new ArgumentException($"Conditioning must be [{batch}, {config.InnerDim}], got {Shape(conditioning)}.");
         }
 
-        if (config.GuidanceEmbeds && (input.Guidance is null || input.Guidance.dim() != 1 || input.Guidance.shape[0] != batch))
+        CheckGuidance(config, input.Guidance, batch);
+    }
+
+    /// <summary>A guidance tensor [<paramref name="batch"/>] is required exactly when the config embeds one.</summary>
+    public static void CheckGuidance(FluxTransformerConfig config, Tensor? guidance, long batch)
+    {
+        if (config.GuidanceEmbeds && (guidance is null || guidance.dim() != 1 || guidance.shape[0] != batch))
         {
             throw new ArgumentException($"This model embeds a guidance scale (guidance_embeds = true): pass Guidance as [{batch}].");
         }

@@ -95,8 +95,8 @@ public sealed class FluxTransformer : nn.Module<FluxTransformerInput, Tensor>
         using var scope = NewDisposeScope();
         var dtype = x_embedder.Weight.dtype;
         var temb = input.Conditioning?.to_type(dtype) ?? time_text_embed.forward(
-            input.Timestep.to_type(dtype) * 1000,
-            Config.GuidanceEmbeds ? input.Guidance!.to_type(dtype) * 1000 : null,
+            Scaled(input.Timestep, dtype),
+            Config.GuidanceEmbeds ? Scaled(input.Guidance!, dtype) : null,
             input.Pooled.to_type(dtype));
         using var ownRope = input.Rope is null ? RotaryTablesFor(input.TextIds, input.ImageIds) : null;
         var rope = input.Rope ?? ownRope!;
@@ -158,16 +158,15 @@ public sealed class FluxTransformer : nn.Module<FluxTransformerInput, Tensor>
             throw new ArgumentException($"Pooled must be [B, {Config.PooledProjectionDim}], got [{string.Join(", ", pooled.shape)}].", nameof(pooled));
         }
 
-        if (Config.GuidanceEmbeds && (guidance is null || guidance.dim() != 1 || guidance.shape[0] != pooled.shape[0]))
-        {
-            throw new ArgumentException($"This model embeds a guidance scale (guidance_embeds = true): pass guidance as [{pooled.shape[0]}].", nameof(guidance));
-        }
-
+        FluxInputValidator.CheckGuidance(Config, guidance, pooled.shape[0]);
         using var scope = NewDisposeScope();
         var dtype = x_embedder.Weight.dtype;
-        var scaledGuidance = Config.GuidanceEmbeds ? guidance!.to_type(dtype) * 1000 : null;
-        return time_text_embed.Table(times.to_type(dtype) * 1000, scaledGuidance, pooled.to_type(dtype)).MoveToOuterDisposeScope();
+        var scaledGuidance = Config.GuidanceEmbeds ? Scaled(guidance!, dtype) : null;
+        return time_text_embed.Table(Scaled(times, dtype), scaledGuidance, pooled.to_type(dtype)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Flow times and guidance values as the embeddings take them: 1000 x, in the model's dtype.</summary>
+    private static Tensor Scaled(Tensor values, ScalarType dtype) => values.to_type(dtype) * 1000;
 
     /// <summary>RoPE tables for the [text, image] token sequence; the positions are fixed during a generation, so callers may keep them.</summary>
     public RotaryTables RotaryTablesFor(Tensor textIds, Tensor imageIds)
