@@ -18,7 +18,8 @@ public sealed class FluxFlowModel(FluxTransformer transformer, int heightTokens,
     private readonly Tensor imageIds = FluxPositions.ImageIds(heightTokens, widthTokens, transformer.parameters().First().device).DetachFromDisposeScope();
     private readonly Dictionary<long, (Tensor TextIds, RotaryTables Rope)> positions = [];
     private readonly ScalarType dtype = transformer.parameters().First().dtype;
-    private readonly GenerationConditioning conditioningTables = new(transformer, distilledGuidance);
+    private readonly GenerationConditioning conditioningTables = new((times, text) =>
+        transformer.ConditioningTable(times, text.Pooled, Guidance(transformer.Config, distilledGuidance, text.Batch, times.device)));
 
     /// <summary>The wrapped transformer.</summary>
     public FluxTransformer Transformer { get; } = transformer;
@@ -72,10 +73,14 @@ public sealed class FluxFlowModel(FluxTransformer transformer, int heightTokens,
         using var scope = NewDisposeScope();
         var batch = latents.shape[0];
         var (textIds, rope) = Positions(text.Tokens.shape[1]);
-        var guidance = Transformer.Config.GuidanceEmbeds ? full(batch, distilledGuidance, ScalarType.Float32, latents.device) : null;
+        var guidance = Guidance(Transformer.Config, distilledGuidance, batch, latents.device);
         var input = new FluxTransformerInput(latents.to_type(dtype), text.Tokens, text.Pooled, time, imageIds, textIds, guidance, Cache?.NextForward(latents.shape), rope, conditioning);
         return Transformer.forward(input).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The distilled guidance value for each of <paramref name="batch"/> items, for configs that embed one.</summary>
+    private static Tensor? Guidance(FluxTransformerConfig config, double value, long batch, Device device) =>
+        config.GuidanceEmbeds ? full(batch, value, ScalarType.Float32, device) : null;
 
     /// <summary>Text ids and RoPE tables for a text length, kept for the adapter's lifetime (positions never change).</summary>
     private (Tensor TextIds, RotaryTables Rope) Positions(long textTokens)

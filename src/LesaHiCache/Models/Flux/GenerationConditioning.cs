@@ -11,7 +11,8 @@ namespace LesaHiCache.Models.Flux;
 /// generation; a caller that passes a new instance on every step gets no table after the first
 /// <see cref="MaxTables"/> and is conditioned per evaluation, as without this class.
 /// </summary>
-internal sealed class GenerationConditioning(FluxTransformer transformer, double distilledGuidance) : IDisposable
+/// <param name="buildTable">The table of a text conditioning over the given float32 flow times.</param>
+internal sealed class GenerationConditioning(Func<Tensor, TextConditioning, Tensor> buildTable) : IDisposable
 {
     /// <summary>Tables per generation: one per CFG branch when the branches are evaluated apart.</summary>
     public const int MaxTables = 2;
@@ -82,8 +83,6 @@ internal sealed class GenerationConditioning(FluxTransformer transformer, double
     private Tensor Build(TextConditioning text)
     {
         using var scope = NewDisposeScope();
-        var device = text.Pooled.device;
-        var guidance = transformer.Config.GuidanceEmbeds ? full(text.Batch, distilledGuidance, ScalarType.Float32, device) : null;
-        return transformer.ConditioningTable(stepTimes!.to(device), text.Pooled, guidance).DetachFromDisposeScope();
+        return buildTable(stepTimes!.to(text.Pooled.device), text).DetachFromDisposeScope();
     }
 }
