@@ -89,7 +89,7 @@ public class StepCostBenchmarks
         });
         flow = fixture.Flow(session);
         // Through the flow model, as the sampler drives it (the conditioning table included).
-        flow.BeginGeneration(times, 8);
+        flow.BeginGeneration(times, 8, CfgLayout.BatchedHalves);
         Steps(0, Warmup);
     }
 }

@@ -81,7 +81,7 @@ internal sealed class TinyDiT : nn.Module, IFlowModel
         return final_layer.call(x).MoveToOuterDisposeScope();
     }
 
-    public void BeginGeneration(IReadOnlyList<double> times, long batch) => Cache?.BeginGeneration(times, batch);
+    public void BeginGeneration(IReadOnlyList<double> times, long batch, CfgLayout cfg) => Cache?.BeginGeneration(times, batch, cfg);
 
     public void BeginStep(int step) => Cache?.BeginStep(step);
 

@@ -29,8 +29,8 @@ internal static class EvaluateCommand
     {
         var defaults = new EvaluationOptions();
         var model = new Option<string?>("--model") { Description = "A shapes model folder (default: the bundled model)." };
-        var methods = new Option<string>("--methods") { Description = "Comma-separated: none, fora, taylorseer[:order=O], hicache[:order=O][:sigma=S] (each may add :level=module|model), lesa[:path=FILE] (model level; default: the predictor for the schedule in the model's lesa/ folder).", DefaultValueFactory = _ => "none,fora,taylorseer:order=1,taylorseer:order=2,hicache:order=2:sigma=0.5" };
-        var schedules = new Option<string>("--schedules") { Description = "Comma-separated: interval:N[:W[:T]], budget:B, adaptive:threshold[:max], stages:N0:N1:N2, mask:0;1;...", DefaultValueFactory = _ => "interval:7:3,interval:10:3" };
+        var methods = new Option<string>("--methods") { Description = "Comma-separated: none, fora, taylorseer[:order=O], hicache[:order=O][:sigma=S] (each may add :level=module|model, :scheme=ladder|interpolating, :distance=steps|time), lesa[:path=FILE][:cfg=shared|per-half] (model level; default: the predictor for the schedule in the model's lesa/ folder).", DefaultValueFactory = _ => "none,fora,taylorseer:order=1,taylorseer:order=2,hicache:order=2:sigma=0.5" };
+        var schedules = new Option<string>("--schedules") { Description = "Comma-separated: taylorseer-5x, taylorseer-6.25x, lesa-5x, lesa-6.25x (the papers' patterns), counter:N[:W[:F;F...]], interval:N[:W[:T]], budget:B, adaptive:threshold[:max], stages:N0:N1:N2, mask:0;1;...", DefaultValueFactory = _ => "interval:7:3,interval:10:3" };
         var level = new Option<string>("--level") { Description = "Default cache level: module or model.", DefaultValueFactory = _ => "module" };
         var steps = new Option<int>("--steps") { DefaultValueFactory = _ => defaults.Steps, Description = "Sampler steps." };
         var prompts = new Option<int>("--prompts") { DefaultValueFactory = _ => defaults.Prompts, Description = "Prompts, drawn from the task grammar." };

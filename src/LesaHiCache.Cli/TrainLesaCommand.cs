@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using LesaHiCache.Lesa;
 using LesaHiCache.Lesa.Training;
 using LesaHiCache.Shapes.Evaluation;
 using LesaHiCache.Shapes.Lesa;
@@ -37,10 +38,12 @@ internal static class TrainLesaCommand
         var lr = new Option<double>("--lr") { Description = "AdamW learning rate.", DefaultValueFactory = _ => training.LearningRate };
         var validationEpisodes = new Option<int>("--validation-episodes") { Description = "Recorded episodes held out to pick the best weights in the closed loop (0: keep the final weights).", DefaultValueFactory = _ => training.ValidationEpisodes };
         var seed = new Option<int>("--seed") { Description = "Seed of the initialisation and episode order.", DefaultValueFactory = _ => training.Seed };
+        var cfgExperts = new Option<string>("--cfg-experts") { Description = "shared: one expert set for every CFG row; per-half: separate experts for the unconditional and conditional rows.", DefaultValueFactory = _ => training.CfgExperts == LesaCfgExperts.PerHalf ? "per-half" : "shared" };
+        cfgExperts.AcceptOnlyFromAmong("shared", "per-half");
         var threads = new Option<int>("--threads") { Description = "Torch threads (0: default).", DefaultValueFactory = _ => 0 };
         var command = new Command("train-lesa", "Train a LESA predictor for the shapes model and one schedule: record uncached trajectories, then phase 1 (ground-truth history) and phase 2 (closed loop).")
         {
-            model, output, work, trajectories, schedule, steps, guidance, prompts, seedsPerPrompt, promptSeed, noiseSeed, excludePromptSeed, excludePrompts, episode, phase1, phase2, episodesPerStep, lr, validationEpisodes, seed, threads,
+            model, output, work, trajectories, schedule, steps, guidance, prompts, seedsPerPrompt, promptSeed, noiseSeed, excludePromptSeed, excludePrompts, episode, phase1, phase2, episodesPerStep, lr, validationEpisodes, seed, cfgExperts, threads,
         };
         command.SetAction(parse =>
         {
@@ -55,6 +58,7 @@ internal static class TrainLesaCommand
                 LearningRate = parse.GetValue(lr),
                 ValidationEpisodes = parse.GetValue(validationEpisodes),
                 Seed = parse.GetValue(seed),
+                CfgExperts = parse.GetValue(cfgExperts) == "per-half" ? LesaCfgExperts.PerHalf : LesaCfgExperts.Shared,
             };
             if (parse.GetValue(threads) > 0)
             {
@@ -113,7 +117,7 @@ internal static class TrainLesaCommand
             var bytes = new FileInfo(output).Length;
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"Predictor for {options.Schedule.Name} written to {output} ({bytes / 1e6:F1} MB, {predictor.parameters().Sum(p => p.NumberOfElements):N0} parameters). Trajectories: {trajectories.SampleCount} samples, {trajectories.Bytes / 1e6:F0} MB. Phase 1 L1 {result.Phase1.First:F5} -> {result.Phase1.Last:F5}; phase 2 L1 {result.Phase2.First:F5} -> {result.Phase2.Last:F5}. Wall {clock.Elapsed.TotalMinutes:F1} min (recording {recording.TotalMinutes:F1})."));
+                $"Predictor for {options.Schedule.Name} ({options.CfgExperts} CFG experts) written to {output} ({bytes / 1e6:F1} MB, {predictor.parameters().Sum(p => p.NumberOfElements):N0} parameters). Trajectories: {trajectories.SampleCount} samples, {trajectories.Bytes / 1e6:F0} MB. Phase 1 L1 {result.Phase1.First:F5} -> {result.Phase1.Last:F5}; phase 2 L1 {result.Phase2.First:F5} -> {result.Phase2.Last:F5}. Wall {clock.Elapsed.TotalMinutes:F1} min (recording {recording.TotalMinutes:F1})."));
             return 0;
         }
         catch (OperationCanceledException)

@@ -24,11 +24,16 @@ internal sealed class LesaPredictors(ShapesModel model, EvaluationOptions option
 
         var times = new FlowMatchSchedule(options.Steps, generation.Shift, ShapesModel.TokensPerSide * ShapesModel.TokensPerSide).Times;
         fingerprint ??= ModelFingerprint.Of(model.Transformer);
-        var path = Path.GetFullPath(method.PredictorPath ?? LesaPredictor.FindIn(options.PredictorFolder, fingerprint, times, schedule.Schedule));
+        var path = Path.GetFullPath(method.PredictorPath ?? LesaPredictor.FindIn(options.PredictorFolder, fingerprint, times, schedule.Schedule, method.CfgExperts));
         if (!loaded.TryGetValue(path, out var predictor))
         {
             predictor = LesaPredictor.Load(path, model.Device);
             loaded[path] = predictor;
+        }
+
+        if (method.CfgExperts is { } wanted && predictor.Info.CfgExperts != wanted)
+        {
+            throw new LesaPredictorMismatchException($"'{path}' is a LESA predictor with {predictor.Info.CfgExperts} CFG experts; the method '{method.Text}' asks for {wanted}.");
         }
 
         predictor.EnsureCompatible(fingerprint, times, schedule.Schedule);

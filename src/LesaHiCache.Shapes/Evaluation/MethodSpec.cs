@@ -1,17 +1,18 @@
 using System.Globalization;
 using LesaHiCache.Caching;
 using LesaHiCache.Caching.Forecasting;
+using LesaHiCache.Lesa;
 
 namespace LesaHiCache.Shapes.Evaluation;
 
 /// <summary>
 /// A forecaster named on the command line: <c>none</c>, <c>fora</c>, <c>taylorseer[:order=O]</c>,
 /// <c>hicache[:order=O][:sigma=S]</c>, each optionally with <c>:level=module|model</c> and
-/// <c>:distance=steps|time</c>, <c>:scheme=interpolating|ladder</c>; and <c>lesa[:path=FILE]</c>
-/// (model level; without a path, the predictor for the schedule is looked up in the model's
-/// <c>lesa/</c> folder).
+/// <c>:distance=steps|time</c>, <c>:scheme=ladder|interpolating</c> (ladder, the reference, by
+/// default); and <c>lesa[:path=FILE][:cfg=shared|per-half]</c> (model level; without a path, the
+/// predictor for the schedule and CFG variant is looked up in the model's <c>lesa/</c> folder).
 /// </summary>
-public sealed record MethodSpec(string Text, string Kind, CacheLevel Level, Func<IFeatureForecaster>? Forecaster, string? PredictorPath = null)
+public sealed record MethodSpec(string Text, string Kind, CacheLevel Level, Func<IFeatureForecaster>? Forecaster, string? PredictorPath = null, LesaCfgExperts? CfgExperts = null)
 {
     /// <summary>The uncached reference.</summary>
     public bool IsReference => Forecaster is null && !IsLesa;
@@ -41,6 +42,14 @@ public sealed record MethodSpec(string Text, string Kind, CacheLevel Level, Func
         {
             options.TryGetValue("path", out var path);
             options.Remove("path");
+            LesaCfgExperts? cfgExperts = options.Remove("cfg", out var cfg)
+                ? cfg.ToLowerInvariant() switch
+                {
+                    "shared" => LesaCfgExperts.Shared,
+                    "per-half" => LesaCfgExperts.PerHalf,
+                    _ => throw new FormatException($"Method '{text}': cfg is shared or per-half."),
+                }
+                : null;
             if (options.Remove("level", out var lesaLevel) && ParseLevel(lesaLevel, text) != CacheLevel.Model)
             {
                 throw new FormatException($"Method '{text}': LESA forecasts at model level only.");
@@ -48,10 +57,10 @@ public sealed record MethodSpec(string Text, string Kind, CacheLevel Level, Func
 
             if (options.Count > 0)
             {
-                throw new FormatException($"Method '{text}': unknown option(s) {string.Join(", ", options.Keys)}; lesa takes path=FILE.");
+                throw new FormatException($"Method '{text}': unknown option(s) {string.Join(", ", options.Keys)}; lesa takes path=FILE and cfg=shared|per-half.");
             }
 
-            return new MethodSpec(text.Trim(), kind, CacheLevel.Model, null, path);
+            return new MethodSpec(text.Trim(), kind, CacheLevel.Model, null, path, cfgExperts);
         }
 
         var level = options.Remove("level", out var l) ? ParseLevel(l, text) : defaultLevel;
@@ -63,7 +72,7 @@ public sealed record MethodSpec(string Text, string Kind, CacheLevel Level, Func
 
         if (options.Remove("scheme", out var scheme))
         {
-            forecasterOptions = forecasterOptions with { Scheme = scheme switch { "interpolating" => DerivativeScheme.Interpolating, "ladder" => DerivativeScheme.ReferenceLadder, _ => throw new FormatException($"Method '{text}': scheme is interpolating or ladder.") } };
+            forecasterOptions = forecasterOptions with { Scheme = scheme switch { "ladder" => DerivativeScheme.ReferenceLadder, "interpolating" => DerivativeScheme.Interpolating, _ => throw new FormatException($"Method '{text}': scheme is ladder or interpolating.") } };
         }
 
         Func<IFeatureForecaster>? forecaster = kind switch
@@ -72,7 +81,7 @@ public sealed record MethodSpec(string Text, string Kind, CacheLevel Level, Func
             "fora" => () => new Fora(forecasterOptions),
             "taylorseer" => Capture(Int(options, "order", 1, text), order => (Func<IFeatureForecaster>)(() => new TaylorSeer(order, forecasterOptions))),
             "hicache" => Capture((Int(options, "order", 2, text), Double(options, "sigma", 0.5, text)), p => (Func<IFeatureForecaster>)(() => new HiCache(p.Item1, p.Item2, forecasterOptions))),
-            _ => throw new FormatException($"Unknown method '{kind}' in '{text}'. Methods: none, fora, taylorseer[:order=O], hicache[:order=O][:sigma=S], lesa[:path=FILE]."),
+            _ => throw new FormatException($"Unknown method '{kind}' in '{text}'. Methods: none, fora, taylorseer[:order=O], hicache[:order=O][:sigma=S], lesa[:path=FILE][:cfg=shared|per-half]."),
         };
 
         if (options.Count > 0)

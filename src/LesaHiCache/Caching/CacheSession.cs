@@ -1,6 +1,6 @@
-using System.Globalization;
 using LesaHiCache.Caching.Forecasting;
 using LesaHiCache.Caching.Schedules;
+using LesaHiCache.Sampling;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Caching;
@@ -39,16 +39,18 @@ public sealed class CacheSession : IDisposable
 
     /// <summary>
     /// Starts a generation of <paramref name="images"/> images over <paramref name="sampleTimes"/>
-    /// (t_0 = 1 .. t_S = 0), dropping all previous state.
+    /// (t_0 = 1 .. t_S = 0), dropping all previous state. <paramref name="cfg"/> says how the sampler
+    /// evaluates CFG (forecasters that treat the unconditional rows apart, like LESA's per-half
+    /// experts, need it).
     /// </summary>
-    public void BeginGeneration(IReadOnlyList<double> sampleTimes, long images)
+    public void BeginGeneration(IReadOnlyList<double> sampleTimes, long images, CfgLayout cfg)
     {
         ArgumentNullException.ThrowIfNull(sampleTimes);
         Release();
         Statistics.Clear();
         times = sampleTimes;
         planner = Config.Schedule.Begin(sampleTimes);
-        forecaster.BeginGeneration(sampleTimes);
+        forecaster.BeginGeneration(new GenerationInfo(sampleTimes, planner.WarmupSteps, cfg));
         step = -1;
         batchShape = null;
         Statistics.BatchItems = images;
@@ -141,12 +143,9 @@ public sealed class CacheSession : IDisposable
 
     private bool IsShadowStep => Config.ShadowSteps?.Contains(step) == true;
 
-    /// <summary>The forecaster's key of a block's item in one CFG branch.</summary>
-    private static string ItemKey(int forwardBranch, string key) => string.Create(CultureInfo.InvariantCulture, $"{forwardBranch}:{key}");
-
     private Tensor Resolve(int forwardBranch, string key, Func<Tensor> compute)
     {
-        var item = ItemKey(forwardBranch, key);
+        var item = new CacheItemKey(forwardBranch, key);
         if (IsFull)
         {
             var value = compute();
@@ -168,14 +167,14 @@ public sealed class CacheSession : IDisposable
     /// <summary>A shadow step's real computation: <paramref name="compute"/>'s value, after recording the forecast's error against it.</summary>
     private Tensor ComputeAndCompare(int forwardBranch, string key, Func<Tensor> compute)
     {
-        var item = ItemKey(forwardBranch, key);
+        var item = new CacheItemKey(forwardBranch, key);
         var real = compute();
         using var forecast = forecaster.Forecast(item, Position);
         RecordShadowError(item, forecast, real);
         return real;
     }
 
-    private void RecordShadowError(string item, Tensor forecast, Tensor real)
+    private void RecordShadowError(CacheItemKey item, Tensor forecast, Tensor real)
     {
         using var _ = no_grad();
         using var error = (forecast - real).abs().mean() / real.abs().mean().clamp_min(1e-12);
@@ -191,7 +190,7 @@ public sealed class CacheSession : IDisposable
             throw new InvalidOperationException($"'{key}' is computed on step {step}, not forecast.");
         }
 
-        forecaster.AddScaledForecast(ItemKey(forwardBranch, key), Position, target, gate);
+        forecaster.AddScaledForecast(new CacheItemKey(forwardBranch, key), Position, target, gate);
     }
 
     private void Report(int forwardBranch, Tensor residual)

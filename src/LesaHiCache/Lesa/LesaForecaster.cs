@@ -1,24 +1,28 @@
 using System.Globalization;
+using LesaHiCache.Caching;
 using LesaHiCache.Caching.Forecasting;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Lesa;
 
 /// <summary>
-/// The LESA forecaster (ALGORITHMS.md section 3): F^ = F_{t-1} + g_s(delta) (sum_k w_{s,k} F_{t-k} + b_s),
+/// The LESA forecaster (docs/algorithms.md, section 5): F^ = F_{t-1} + g_s(delta) (sum_k w_{s,k} F_{t-k} + b_s),
 /// with the expert s chosen by the current t, over a history of the last K step outputs, computed
-/// or forecast. Gains and mixer weights are read once per forecaster (they depend only on the
-/// schedule; the predictor keeps them), so a forecast is a weighted sum of the history rows with a
-/// nonzero weight and a copy into the history.
+/// or forecast. A per-half predictor (<see cref="LesaCfgExperts.PerHalf"/>) forecasts the
+/// unconditional CFG rows with its unconditional experts: the first half of a batched
+/// [unconditional; conditional] item, or the whole item of the unconditional call. Gains and mixer
+/// weights are read once per forecaster (they depend only on the schedule; the predictor keeps
+/// them), so a forecast is a weighted sum of the history rows with a nonzero weight and a copy
+/// into the history.
 /// Sampling with other times than the predictor's raises <see cref="LesaPredictorMismatchException"/>.
 /// The predictor is shared and not disposed with the forecaster.
 /// </summary>
 public sealed class LesaForecaster : IFeatureForecaster
 {
     private readonly LesaPredictor predictor;
-    private readonly Dictionary<string, History> items = [];
-    private LesaPredictor.InferenceCoefficients? coefficients;
-    private bool begun;
+    private readonly Dictionary<CacheItemKey, History> items = [];
+    private LesaPredictor.InferenceCoefficients[]? coefficients; // [conditional, unconditional]
+    private GenerationInfo? generation;
 
     /// <summary>Creates a forecaster over <paramref name="predictor"/>; history kept in <paramref name="options"/>' state dtype.</summary>
     public LesaForecaster(LesaPredictor predictor, ForecasterOptions? options = null)
@@ -41,22 +45,29 @@ public sealed class LesaForecaster : IFeatureForecaster
     public int ItemCount => items.Count;
 
     /// <inheritdoc />
-    public void BeginGeneration(IReadOnlyList<double> sampleTimes)
+    public void BeginGeneration(GenerationInfo generation)
     {
-        predictor.EnsureTimes(sampleTimes);
-        coefficients = predictor.Inference();
-        begun = true;
+        ArgumentNullException.ThrowIfNull(generation);
+        predictor.EnsureTimes(generation.Times);
+        predictor.EnsureCfg(generation.Cfg);
+        coefficients = [predictor.Inference(), predictor.Inference(unconditional: true)];
+        this.generation = generation;
     }
 
     /// <inheritdoc />
-    public void Observe(string item, Tensor features, StepPosition position)
+    public void Observe(CacheItemKey item, Tensor features, StepPosition position)
     {
-        ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(features);
-        EnsureBegun();
+        var begun = EnsureBegun();
         if (!items.TryGetValue(item, out var history))
         {
-            history = new History(predictor.Info.Config.MaxHistory, features, Options.StateDType);
+            var rows = LesaRowsOf.Item(predictor.Info.CfgExperts, begun.Cfg, item.Branch);
+            if (rows == LesaRows.Halves && (features.dim() == 0 || features.shape[0] % 2 != 0))
+            {
+                throw new InvalidOperationException($"'{item}' should hold [unconditional; conditional] rows, but its first dimension is not even ([{string.Join(", ", features.shape)}]).");
+            }
+
+            history = new History(predictor.Info.Config.MaxHistory, features, Options.StateDType, rows);
             items[item] = history;
         }
 
@@ -66,42 +77,60 @@ public sealed class LesaForecaster : IFeatureForecaster
     }
 
     /// <inheritdoc />
-    public Tensor Forecast(string item, StepPosition position)
+    public Tensor Forecast(CacheItemKey item, StepPosition position)
     {
-        ArgumentNullException.ThrowIfNull(item);
         EnsureBegun();
         if (!items.TryGetValue(item, out var history))
         {
             throw new InvalidOperationException($"'{item}' was never computed in this generation: the first steps must be full steps.");
         }
 
-        var stage = predictor.StageOf(position.Step);
-        var gain = coefficients!.Gains[position.Step];
-        var stageWeights = coefficients.Weights[stage];
+        using var _ = no_grad();
+        var parts = LesaRowsOf.Parts(history.Rows);
+        using var ring = history.Ring.view(history.Capacity, parts, -1);
+        using var combined = empty([parts, ring.shape[2]], history.StateType, history.Device);
+        for (var part = 0; part < parts; part++)
+        {
+            using var destination = combined[part];
+            Mix(history, ring, part, coefficients![LesaRowsOf.IsUnconditional(history.Rows, part) ? 1 : 0], position.Step, destination);
+        }
+
+        var prediction = combined.view(history.Shape);
+        history.Append(prediction);
+        return prediction.dtype == history.FeatureType ? prediction : prediction.to_type(history.FeatureType);
+    }
+
+    /// <summary>
+    /// <paramref name="destination"/> = F_{t-1} + g (sum_k w_k F_{t-k} + b) over part
+    /// <paramref name="part"/> of the history rows, as a weighted sum of the rows with a nonzero
+    /// weight (a [1, K] x [K, N] product measured slower on CPU).
+    /// </summary>
+    private void Mix(History history, Tensor ring, int part, LesaPredictor.InferenceCoefficients set, int step, Tensor destination)
+    {
+        var stage = predictor.StageOf(step);
+        var gain = set.Gains[step];
+        var stageWeights = set.Weights[stage];
         var row = new float[history.Capacity];
         for (var k = 1; k <= stageWeights.Length; k++)
         {
             row[history.SlotOf(k)] += (float)(gain * stageWeights[k - 1]);
         }
 
-        row[history.SlotOf(1)] += 1;
-        using var _ = no_grad();
-        // Weighted sum of the rows with a nonzero weight (a [1, K] x [K, N] product measured slower on CPU).
         var newest = history.SlotOf(1);
-        using var first = history.Ring[newest];
-        using var combined = first.mul(row[newest]).add_(gain * coefficients.Biases[stage]);
+        row[newest] += 1;
+        using (var first = ring[newest, part])
+        {
+            destination.copy_(first).mul_(row[newest]).add_(gain * set.Biases[stage]);
+        }
+
         for (var slot = 0; slot < row.Length; slot++)
         {
             if (slot != newest && row[slot] != 0)
             {
-                using var other = history.Ring[slot];
-                combined.add_(other, alpha: row[slot]);
+                using var other = ring[slot, part];
+                destination.add_(other, alpha: row[slot]);
             }
         }
-
-        var prediction = combined.view(history.Shape);
-        history.Append(prediction);
-        return prediction.dtype == history.FeatureType ? prediction : prediction.to_type(history.FeatureType);
     }
 
     /// <inheritdoc />
@@ -113,19 +142,14 @@ public sealed class LesaForecaster : IFeatureForecaster
         }
 
         items.Clear();
-        begun = false;
+        generation = null;
     }
 
     /// <inheritdoc />
     public void Dispose() => Reset();
 
-    private void EnsureBegun()
-    {
-        if (!begun)
-        {
-            throw new InvalidOperationException("LESA needs the sampler's times: call BeginGeneration (a CacheSession does) before the first step.");
-        }
-    }
+    private GenerationInfo EnsureBegun() =>
+        generation ?? throw new InvalidOperationException("LESA needs the sampler's times: call BeginGeneration (a CacheSession does) before the first step.");
 
     /// <summary>The last Capacity outputs of one item, a ring of rows [Capacity, N] (missing early entries repeat the first).</summary>
     private sealed class History : IDisposable
@@ -133,16 +157,20 @@ public sealed class LesaForecaster : IFeatureForecaster
         private Tensor? ring;
         private int written;
 
-        public History(int capacity, Tensor first, ScalarType stateType)
+        public History(int capacity, Tensor first, ScalarType stateType, LesaRows rows)
         {
             Capacity = capacity;
             Shape = first.shape;
             FeatureType = first.dtype;
             StateType = stateType;
             Device = first.device;
+            Rows = rows;
         }
 
         public int Capacity { get; }
+
+        /// <summary>Which expert sets forecast the item's rows.</summary>
+        public LesaRows Rows { get; }
 
         public long[] Shape { get; }
 

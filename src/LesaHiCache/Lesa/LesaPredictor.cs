@@ -2,6 +2,7 @@ using System.Globalization;
 using LesaHiCache.Caching;
 using LesaHiCache.Caching.Schedules;
 using LesaHiCache.Layers;
+using LesaHiCache.Sampling;
 using LesaHiCache.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,7 +11,8 @@ namespace LesaHiCache.Lesa;
 
 /// <summary>
 /// A trained LESA predictor: one <see cref="LesaExpert"/> per noise stage, hard-routed by the
-/// current t, for one model, one sampler schedule (its S + 1 times) and one caching schedule
+/// current t (and with <see cref="LesaCfgExperts.PerHalf"/> a second set for the unconditional CFG
+/// rows), for one model, one sampler schedule (its S + 1 times) and one caching schedule
 /// (<see cref="Info"/>). Files are safetensors with the info in the <c>__metadata__</c> entry "lesa".
 /// </summary>
 public sealed class LesaPredictor : nn.Module
@@ -20,8 +22,15 @@ public sealed class LesaPredictor : nn.Module
 
     private const double TimeTolerance = 1e-6;
 
+    /// <summary>
+    /// The CFG variant trained by default and preferred by <see cref="FindIn"/>: the one that
+    /// validated better on the bundled model's held-out prompts (see docs/lesa.md).
+    /// </summary>
+    public const LesaCfgExperts DefaultCfgExperts = LesaCfgExperts.PerHalf;
+
     private readonly TorchSharp.Modules.ModuleList<LesaExpert> experts;
-    private InferenceCoefficients? inference;
+    private readonly TorchSharp.Modules.ModuleList<LesaExpert> unconditional_experts;
+    private readonly InferenceCoefficients?[] inference = new InferenceCoefficients?[2];
 
     /// <summary>Creates a predictor for <paramref name="info"/> (random weights when <paramref name="build"/> initialises).</summary>
     public LesaPredictor(LesaPredictorInfo info, ModuleBuild build) : base(nameof(LesaPredictor))
@@ -34,27 +43,45 @@ public sealed class LesaPredictor : nn.Module
             throw new ArgumentException($"A predictor for {info.Steps} steps needs {info.Steps + 1} times, got {info.Times.Count}.", nameof(info));
         }
 
-        Info = info;
-        experts = new TorchSharp.Modules.ModuleList<LesaExpert>();
-        foreach (var history in info.Config.HistoryLengths)
+        if (!Enum.IsDefined(info.CfgExperts))
         {
-            experts.Add(new LesaExpert(history, info.Steps + 1, info.Config, build));
+            throw new ArgumentException($"Unknown CFG variant {info.CfgExperts}.", nameof(info));
         }
 
+        Info = info;
+        experts = ExpertSet(info, build);
+        unconditional_experts = info.CfgExperts == LesaCfgExperts.PerHalf ? ExpertSet(info, build) : new TorchSharp.Modules.ModuleList<LesaExpert>();
         RegisterComponents();
+    }
+
+    private static TorchSharp.Modules.ModuleList<LesaExpert> ExpertSet(LesaPredictorInfo info, ModuleBuild build)
+    {
+        var set = new TorchSharp.Modules.ModuleList<LesaExpert>();
+        foreach (var history in info.Config.HistoryLengths)
+        {
+            set.Add(new LesaExpert(history, info.Steps + 1, info.Config, build));
+        }
+
+        return set;
     }
 
     /// <summary>What the predictor is for.</summary>
     public LesaPredictorInfo Info { get; private set; }
 
-    /// <summary>The experts, stage 0 (noisiest) first.</summary>
+    /// <summary>The experts of the conditional rows (of every row, for a shared predictor), stage 0 (noisiest) first.</summary>
     public IReadOnlyList<LesaExpert> Experts => [.. experts];
+
+    /// <summary>The experts of the unconditional CFG rows (<see cref="LesaCfgExperts.PerHalf"/>; empty for a shared predictor), stage 0 first.</summary>
+    public IReadOnlyList<LesaExpert> UnconditionalExperts => [.. unconditional_experts];
 
     /// <summary>The stage of step <paramref name="step"/>.</summary>
     public int StageOf(int step) => Info.Config.StageOf(Info.Times[step]);
 
-    /// <summary>The expert of step <paramref name="step"/>.</summary>
-    public LesaExpert ExpertOf(int step) => experts[StageOf(step)];
+    /// <summary>The expert of step <paramref name="step"/> for the conditional (or, when <paramref name="unconditional"/> and the predictor is per-half, the unconditional) rows.</summary>
+    public LesaExpert ExpertOf(int step, bool unconditional = false) => Set(unconditional)[StageOf(step)];
+
+    private TorchSharp.Modules.ModuleList<LesaExpert> Set(bool unconditional) =>
+        unconditional && Info.CfgExperts == LesaCfgExperts.PerHalf ? unconditional_experts : experts;
 
     /// <summary>The difference vector delta_j = t_step - t_j, j = 0..S: [1, S + 1].</summary>
     public Tensor Deltas(int step)
@@ -64,43 +91,46 @@ public sealed class LesaPredictor : nn.Module
         return DeltaRows([step]);
     }
 
-    /// <summary>The gain of step <paramref name="step"/> (its stage's KAN on its deltas): a scalar tensor, differentiable.</summary>
-    public Tensor Gain(int step)
+    /// <summary>The gain of step <paramref name="step"/> (its stage's KAN on its deltas, of the set <see cref="ExpertOf"/> picks): a scalar tensor, differentiable.</summary>
+    public Tensor Gain(int step, bool unconditional = false)
     {
         using var deltas = Deltas(step);
-        using var gains = ExpertOf(step).Gain(deltas);
+        using var gains = ExpertOf(step, unconditional).Gain(deltas);
         return gains[0].alias();
     }
 
     /// <summary>
-    /// The gains of every step and each stage's mixer weights and bias as host numbers, computed
-    /// once and kept until <see cref="WeightsChanged"/> (the trainer calls it after every step).
+    /// The gains of every step and each stage's mixer weights and bias as host numbers, for the
+    /// conditional (or unconditional) set, computed once and kept until <see cref="WeightsChanged"/>
+    /// (the trainer calls it after every step).
     /// </summary>
-    public InferenceCoefficients Inference()
+    public InferenceCoefficients Inference(bool unconditional = false)
     {
-        if (inference is null)
+        var index = unconditional && Info.CfgExperts == LesaCfgExperts.PerHalf ? 1 : 0;
+        if (inference[index] is null)
         {
             using var _ = no_grad();
-            inference = new InferenceCoefficients(
-                Gains(),
-                [.. experts.Select(e => e.MixerWeight.to_type(ScalarType.Float64).cpu().data<double>().ToArray())],
-                [.. experts.Select(e => e.MixerBias.to_type(ScalarType.Float64).cpu().item<double>())]);
+            var set = Set(unconditional);
+            inference[index] = new InferenceCoefficients(
+                Gains(unconditional),
+                [.. set.Select(e => e.MixerWeight.to_type(ScalarType.Float64).cpu().data<double>().ToArray())],
+                [.. set.Select(e => e.MixerBias.to_type(ScalarType.Float64).cpu().item<double>())]);
         }
 
-        return inference;
+        return inference[index]!;
     }
 
     /// <summary>Drops the coefficients <see cref="Inference"/> keeps; call after changing the weights.</summary>
-    public void WeightsChanged() => inference = null;
+    public void WeightsChanged() => Array.Clear(inference);
 
-    /// <summary>The gains of every step, computed without gradients.</summary>
-    public double[] Gains()
+    /// <summary>The gains of every step (of the conditional or unconditional set), computed without gradients.</summary>
+    public double[] Gains(bool unconditional = false)
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var gains = new double[Info.Steps];
         var all = DeltaRows([.. Enumerable.Range(0, Info.Steps)]);
-        var byStage = experts.Select(e => e.Gain(all).to_type(ScalarType.Float64).cpu().data<double>().ToArray()).ToArray();
+        var byStage = Set(unconditional).Select(e => e.Gain(all).to_type(ScalarType.Float64).cpu().data<double>().ToArray()).ToArray();
         for (var s = 0; s < Info.Steps; s++)
         {
             gains[s] = byStage[StageOf(s)][s];
@@ -129,6 +159,18 @@ public sealed class LesaPredictor : nn.Module
         if (schedule is not null && times is not null)
         {
             EnsureSchedule(schedule, times);
+        }
+    }
+
+    /// <summary>
+    /// Throws <see cref="LesaPredictorMismatchException"/> when a per-half predictor is asked to
+    /// forecast a generation without CFG: it was trained on guided trajectories and has no set for that.
+    /// </summary>
+    public void EnsureCfg(CfgLayout cfg)
+    {
+        if (Info.CfgExperts == LesaCfgExperts.PerHalf && cfg == CfgLayout.None)
+        {
+            throw new LesaPredictorMismatchException("This LESA predictor has per-half CFG experts (trained with classifier-free guidance); the generation runs without CFG. Sample with CFG or use a predictor trained without it.");
         }
     }
 
@@ -229,9 +271,11 @@ public sealed class LesaPredictor : nn.Module
 
     /// <summary>
     /// The predictor file in <paramref name="folder"/> trained for this model, these times and this
-    /// schedule; throws <see cref="LesaPredictorMismatchException"/> listing the folder's predictors when none is.
+    /// schedule, of the CFG variant <paramref name="cfgExperts"/> (when null: <see cref="DefaultCfgExperts"/>
+    /// if the folder has one, else the other); throws <see cref="LesaPredictorMismatchException"/>
+    /// listing the folder's predictors when none is.
     /// </summary>
-    public static string FindIn(string folder, string modelFingerprint, IReadOnlyList<double> times, ICacheSchedule schedule)
+    public static string FindIn(string folder, string modelFingerprint, IReadOnlyList<double> times, ICacheSchedule schedule, LesaCfgExperts? cfgExperts = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         ArgumentNullException.ThrowIfNull(times);
@@ -239,6 +283,7 @@ public sealed class LesaPredictor : nn.Module
         var files = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.safetensors").Order(StringComparer.Ordinal).ToList() : [];
         var fullSteps = FullStepsOf(schedule, times);
         var seen = new List<string>();
+        var matching = new List<(string File, LesaCfgExperts Experts)>();
         foreach (var file in files)
         {
             LesaPredictorInfo info;
@@ -254,14 +299,18 @@ public sealed class LesaPredictor : nn.Module
             var sameTimes = info.Times.Count == times.Count && FirstDifferentTime(info.Times, times) < 0;
             if (info.ModelFingerprint == modelFingerprint && sameTimes && SameSchedule(info, schedule, fullSteps))
             {
-                return file;
+                matching.Add((file, info.CfgExperts));
             }
 
-            seen.Add($"{Path.GetFileName(file)} ({info.Steps} steps, {info.Schedule}{(info.ModelFingerprint == modelFingerprint ? "" : ", another model")})");
+            seen.Add($"{Path.GetFileName(file)} ({info.Steps} steps, {info.Schedule}, {info.CfgExperts} CFG experts{(info.ModelFingerprint == modelFingerprint ? "" : ", another model")})");
         }
 
-        throw new LesaPredictorMismatchException(
+        var wanted = cfgExperts ?? DefaultCfgExperts;
+        var found = matching.Where(m => m.Experts == wanted).Select(m => m.File).FirstOrDefault()
+            ?? (cfgExperts is null ? matching.Select(m => m.File).FirstOrDefault() : null);
+        return found ?? throw new LesaPredictorMismatchException(
             $"No LESA predictor in '{folder}' was trained for this model, {times.Count - 1} steps and the schedule {schedule.Name}" +
+            (cfgExperts is null ? "" : $" with {cfgExperts} CFG experts") +
             (seen.Count == 0 ? "." : $"; it has: {string.Join("; ", seen)}.") + " Train one with lesa-hicache train-lesa.");
     }
 

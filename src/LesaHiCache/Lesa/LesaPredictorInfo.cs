@@ -6,7 +6,7 @@ namespace LesaHiCache.Lesa;
 /// <summary>
 /// What a predictor was trained for, stored in its file's metadata: the model (fingerprint), the
 /// sampler's step count and times, the schedule (name and full steps), the cached item, the
-/// predictor's shape, and how it was trained. A predictor is only valid for the same model, times
+/// predictor's shape and CFG variant, and how it was trained. A predictor is only valid for the same model, times
 /// and full steps.
 /// </summary>
 public sealed record LesaPredictorInfo
@@ -37,6 +37,10 @@ public sealed record LesaPredictorInfo
 
     /// <summary>Stages, history lengths and KAN shape.</summary>
     public required LesaConfig Config { get; init; }
+
+    /// <summary>Whether the CFG halves have their own experts (files written before this field existed are <see cref="LesaCfgExperts.Shared"/>).</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<LesaCfgExperts>))]
+    public LesaCfgExperts CfgExperts { get; init; } = LesaCfgExperts.Shared;
 
     /// <summary>How it was trained (free text: data, steps, wall time, final losses).</summary>
     public string? Training { get; init; }

@@ -45,7 +45,7 @@ public static class FlowMatchEulerSampler
         var latents = noise.to_type(ScalarType.Float32, copy: true).DetachFromDisposeScope();
         try
         {
-            model.BeginGeneration(times, batch);
+            model.BeginGeneration(times, batch, nullText is null ? CfgLayout.None : bothTexts is not null ? CfgLayout.BatchedHalves : CfgLayout.SeparateCalls);
             for (var s = 0; s < schedule.Steps; s++)
             {
                 cancellation.ThrowIfCancellationRequested();

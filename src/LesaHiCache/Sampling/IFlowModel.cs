@@ -23,8 +23,11 @@ public interface IFlowModel
         return Velocity(latents, times, text);
     }
 
-    /// <summary>Called by the sampler before the first step with the schedule's times t_0 = 1 .. t_S = 0 and the number of images.</summary>
-    void BeginGeneration(IReadOnlyList<double> times, long batch)
+    /// <summary>
+    /// Called by the sampler before the first step with the schedule's times t_0 = 1 .. t_S = 0, the
+    /// number of images and how it will evaluate CFG.
+    /// </summary>
+    void BeginGeneration(IReadOnlyList<double> times, long batch, CfgLayout cfg)
     {
     }
 

@@ -25,7 +25,7 @@ public class BlockListCacheTests
             }, step);
         }
 
-        public void BeginGeneration(IReadOnlyList<double> times, long batch) => cache?.BeginGeneration(times, batch);
+        public void BeginGeneration(IReadOnlyList<double> times, long batch, CfgLayout cfg) => cache?.BeginGeneration(times, batch, cfg);
 
         public void BeginStep(int step) => cache?.BeginStep(step);
 

@@ -178,11 +178,75 @@ public sealed class FluxCachingTests : IDisposable
         Assert.Contains("BlockListCache", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("taylorseer-5x", "mask:0;1;2;8;14;20;26;32;38;44")]
+    [InlineData("taylorseer-6.25x", "mask:0;1;2;10;18;26;34;42")]
+    [InlineData("lesa-5x", "mask:0;1;2;3;9;16;23;30;37;44")]
+    [InlineData("lesa-6.25x", "mask:0;1;2;3;12;22;32;42")]
+    public void APreset_GivesTheSameGeneration_AsItsMask(string preset, string mask)
+    {
+        foreach (var level in new[] { CacheLevel.Module, CacheLevel.Model })
+        {
+            foreach (var forecaster in new Func<IFeatureForecaster>[] { () => new TaylorSeer(2), () => new HiCache(2, 0.5) })
+            {
+                using var presetSession = new CacheSession(Config(level, LesaHiCache.Shapes.Evaluation.ScheduleSpec.Parse(preset).Schedule, forecaster));
+                using var maskSession = new CacheSession(Config(level, LesaHiCache.Shapes.Evaluation.ScheduleSpec.Parse(mask).Schedule, forecaster));
+                using var fromPreset = Generate(presetSession);
+                using var fromMask = Generate(maskSession);
+                Assert.True(fromPreset.eq(fromMask).all().item<bool>(), $"{preset} at {level} level");
+                Assert.Equal(presetSession.Statistics.FullSteps, maskSession.Statistics.FullSteps);
+            }
+        }
+    }
+
+    /// <summary>Records what the session tells a forecaster at the start of a generation.</summary>
+    private sealed class GenerationSpy : IFeatureForecaster
+    {
+        private readonly Fora inner = new();
+
+        public GenerationInfo? Generation { get; private set; }
+
+        public string Name => "spy";
+
+        public long StateBytes => inner.StateBytes;
+
+        public int ItemCount => inner.ItemCount;
+
+        public void BeginGeneration(GenerationInfo generation) => Generation = generation;
+
+        public void Observe(CacheItemKey item, Tensor features, StepPosition position) => inner.Observe(item, features, position);
+
+        public Tensor Forecast(CacheItemKey item, StepPosition position) => inner.Forecast(item, position);
+
+        public void Reset() => inner.Reset();
+
+        public void Dispose() => inner.Dispose();
+    }
+
+    [Theory]
+    [InlineData(true, 3, CfgLayout.BatchedHalves)]
+    [InlineData(true, 5, CfgLayout.SeparateCalls)]
+    [InlineData(false, 3, CfgLayout.None)]
+    public void TheForecaster_LearnsTheWarmupAndTheSamplersCfgLayout(bool cfg, int nullTokens, CfgLayout expected)
+    {
+        var spy = new GenerationSpy();
+        using var session = new CacheSession(Config(CacheLevel.Model, SchedulePresets.TaylorSeer5x, () => spy));
+        using var flow = new FluxFlowModel(transformer, 4, 4, cache: session);
+        using var noise = SeededNoise.Draw([100, 101], [16, 8], CPU);
+        using var nullTokensTensor = zeros(1, nullTokens, 12);
+        using var nullPooled = zeros(1, 6);
+        var options = cfg ? new SamplerOptions { Steps = 10, GuidanceScale = 3, NullText = new TextConditioning(nullTokensTensor, nullPooled) } : new SamplerOptions { Steps = 10 };
+        using var result = FlowMatchEulerSampler.Sample(flow, text, noise, options);
+        Assert.Equal(expected, spy.Generation!.Cfg);
+        Assert.Equal(3, spy.Generation.WarmupSteps);
+        Assert.Equal(10, spy.Generation.Steps);
+    }
+
     [Fact]
     public void ChangingTheBatchWithinAGeneration_IsAClearError()
     {
         using var session = new CacheSession(Config(CacheLevel.Module, new FixedIntervalSchedule(7, warmup: 3)));
-        session.BeginGeneration(new FlowMatchSchedule(10, TimestepShift.None, 16).Times, 2);
+        session.BeginGeneration(new FlowMatchSchedule(10, TimestepShift.None, 16).Times, 2, CfgLayout.None);
         session.BeginStep(0);
         session.NextForward([2, 16, 8]);
         session.BeginStep(1);
@@ -213,7 +277,7 @@ public sealed class FluxCachingTests : IDisposable
         using var result = Generate(session);
         Assert.Equal([5, 12], session.Statistics.ShadowErrors.Select(e => e.Step));
         Assert.All(session.Statistics.ShadowErrors, e => Assert.InRange(e.RelativeL1, 1e-7, 1.0));
-        Assert.All(session.Statistics.ShadowErrors, e => Assert.Equal("0:hidden", e.Item));
+        Assert.All(session.Statistics.ShadowErrors, e => Assert.Equal(new CacheItemKey(0, "hidden"), e.Item));
     }
 
     [Fact]
@@ -256,8 +320,8 @@ public sealed class FluxCachingTests : IDisposable
         var nanText = new TextConditioning(nanTokens, text.Pooled);
         var times = new FlowMatchSchedule(Steps, TimestepShift.FluxDynamic, 16).Times;
         using var _ = no_grad();
-        clean.BeginGeneration(times, 2);
-        poisoned.BeginGeneration(times, 2);
+        clean.BeginGeneration(times, 2, CfgLayout.None);
+        poisoned.BeginGeneration(times, 2, CfgLayout.None);
         for (var step = 0; step <= 4; step++)
         {
             using var time = full(2, times[step], ScalarType.Float32);
@@ -278,7 +342,7 @@ public sealed class FluxCachingTests : IDisposable
     public void AddGatedForecast_OnAFullStep_IsRefused()
     {
         using var session = new CacheSession(Config(CacheLevel.Module, new FixedIntervalSchedule(7, warmup: 3)));
-        session.BeginGeneration(new FlowMatchSchedule(Steps, TimestepShift.None, 16).Times, 2);
+        session.BeginGeneration(new FlowMatchSchedule(Steps, TimestepShift.None, 16).Times, 2, CfgLayout.None);
         session.BeginStep(0);
         var forward = session.NextForward([2, 16, 8]);
         using var target = zeros(2, 16, 8);

@@ -1,3 +1,4 @@
+using LesaHiCache.Caching;
 using LesaHiCache.Caching.Forecasting;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -7,6 +8,9 @@ namespace LesaHiCache.Tests.Caching;
 public class ForecasterTests
 {
     private const int Steps = 50;
+    private static readonly CacheItemKey X = new(0, "x");
+    private static readonly CacheItemKey A = new(0, "a");
+    private static readonly CacheItemKey B = new(0, "b");
 
     /// <summary>A polynomial trajectory F(x) = sum_i c_i x^i with random coefficient tensors.</summary>
     private sealed class Polynomial : IDisposable
@@ -46,6 +50,8 @@ public class ForecasterTests
         }
     }
 
+    private static readonly ForecasterOptions Interpolating = ForecasterOptions.Default with { Scheme = DerivativeScheme.Interpolating };
+
     private static StepPosition At(int step) => new(step, 1.0 - (double)step / Steps, Steps);
 
     private static void AssertClose(Tensor expected, Tensor actual, double tolerance = 1e-4)
@@ -68,21 +74,21 @@ public class ForecasterTests
 
     [Theory]
     [MemberData(nameof(PolynomialCases))]
-    public void TaylorSeer_OfOrderO_ReproducesDegreeOPolynomialsExactly(int order, int[] fullSteps)
+    public void InterpolatingTaylorSeer_OfOrderO_ReproducesDegreeOPolynomialsExactly(int order, int[] fullSteps)
     {
         using var trajectory = new Polynomial(order, seed: order * 10 + fullSteps[1]);
-        using var forecaster = new TaylorSeer(order);
+        using var forecaster = new TaylorSeer(order, Interpolating);
         var checkedSteps = 0;
         for (var s = 0; s < Steps; s++)
         {
             using var truth = trajectory.At(s);
             if (fullSteps.Contains(s))
             {
-                forecaster.Observe("x", truth.to_type(ScalarType.Float32), At(s));
+                forecaster.Observe(X, truth.to_type(ScalarType.Float32), At(s));
             }
             else if (fullSteps.Count(f => f < s) > order)
             {
-                using var forecast = forecaster.Forecast("x", At(s));
+                using var forecast = forecaster.Forecast(X, At(s));
                 AssertClose(truth, forecast);
                 checkedSteps++;
             }
@@ -92,22 +98,22 @@ public class ForecasterTests
     }
 
     [Fact]
-    public void TaylorSeer_InSamplerTime_IsExactInThatCoordinate()
+    public void InterpolatingTaylorSeer_InSamplerTime_IsExactInThatCoordinate()
     {
         // A shifted schedule: positions are (1 - t) S, unevenly spaced in steps.
         double Time(int s) => 1 - Math.Pow((double)s / Steps, 0.7);
         StepPosition Position(int s) => new(s, Time(s), Steps);
         using var trajectory = new Polynomial(2, seed: 77);
-        using var forecaster = new TaylorSeer(2, ForecasterOptions.Default with { Distance = DistanceUnit.SamplerTime });
+        using var forecaster = new TaylorSeer(2, Interpolating with { Distance = DistanceUnit.SamplerTime });
         int[] fullSteps = [0, 1, 2, 3, 10, 17, 24];
         foreach (var s in fullSteps)
         {
             using var truth = trajectory.At(Position(s).Coordinate(DistanceUnit.SamplerTime));
-            forecaster.Observe("x", truth.to_type(ScalarType.Float32), Position(s));
+            forecaster.Observe(X, truth.to_type(ScalarType.Float32), Position(s));
         }
 
         using var expected = trajectory.At(Position(29).Coordinate(DistanceUnit.SamplerTime));
-        using var forecast = forecaster.Forecast("x", Position(29));
+        using var forecast = forecaster.Forecast(X, Position(29));
         AssertClose(expected, forecast);
     }
 
@@ -120,10 +126,10 @@ public class ForecasterTests
         foreach (var s in new[] { 3, 10, 17 })
         {
             using var value = full(1, (float)(s * s));
-            forecaster.Observe("x", value, At(s));
+            forecaster.Observe(X, value, At(s));
         }
 
-        using var forecast = forecaster.Forecast("x", At(20));
+        using var forecast = forecaster.Forecast(X, At(20));
         Assert.Equal(289 + 27 * 3 + 9, forecast.item<float>(), 3);
     }
 
@@ -131,17 +137,17 @@ public class ForecasterTests
     public void ReferenceLadder_AtOrderOne_EqualsTheInterpolatingScheme()
     {
         using var trajectory = new Polynomial(3, seed: 5);
-        using var reference = new TaylorSeer(1, ForecasterOptions.Default with { Scheme = DerivativeScheme.ReferenceLadder });
-        using var interpolating = new TaylorSeer(1);
+        using var reference = new TaylorSeer(1);
+        using var interpolating = new TaylorSeer(1, Interpolating);
         foreach (var s in new[] { 0, 1, 2, 3, 10, 17 })
         {
             using var value = trajectory.At(s).to_type(ScalarType.Float32);
-            reference.Observe("x", value, At(s));
-            interpolating.Observe("x", value, At(s));
+            reference.Observe(X, value, At(s));
+            interpolating.Observe(X, value, At(s));
         }
 
-        using var a = reference.Forecast("x", At(21));
-        using var b = interpolating.Forecast("x", At(21));
+        using var a = reference.Forecast(X, At(21));
+        using var b = interpolating.Forecast(X, At(21));
         AssertClose(a, b, 1e-6);
     }
 
@@ -149,15 +155,15 @@ public class ForecasterTests
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
-    public void HiCache_AtSigmaOneOverSqrt2_IsTheProbabilistsHermiteExpansion(int order)
+    public void InterpolatingHiCache_AtSigmaOneOverSqrt2_IsTheProbabilistsHermiteExpansion(int order)
     {
         using var trajectory = new Polynomial(order, seed: 40 + order);
-        using var forecaster = new HiCache(order, 1 / Math.Sqrt(2));
+        using var forecaster = new HiCache(order, 1 / Math.Sqrt(2), Interpolating);
         int[] fullSteps = [0, 1, 2, 3, 10, 17];
         foreach (var s in fullSteps)
         {
             using var value = trajectory.At(s).to_type(ScalarType.Float32);
-            forecaster.Observe("x", value, At(s));
+            forecaster.Observe(X, value, At(s));
         }
 
         const double K = 4;
@@ -177,29 +183,29 @@ public class ForecasterTests
             expected.add_(derivative, alpha: he[n] / PolynomialStateFactorial(n));
         }
 
-        using var forecast = forecaster.Forecast("x", At(17 + (int)K));
+        using var forecast = forecaster.Forecast(X, At(17 + (int)K));
         AssertClose(expected, forecast);
     }
 
     private static double PolynomialStateFactorial(int n) => Enumerable.Range(1, n).Aggregate(1.0, (p, f) => p * f);
 
     [Fact]
-    public void HiCache_AtSigmaHalf_OrderOneAndTwo_MatchTheClosedForms()
+    public void InterpolatingHiCache_AtSigmaHalf_OrderOneAndTwo_MatchTheClosedForms()
     {
         // Quadratic F(s) = 2 + 3 s + 0.5 s^2: at s_j = 10, D0 = 82, D1 = 13, D2 = 1.
         static float F(double s) => (float)(2 + 3 * s + 0.5 * s * s);
-        using var first = new HiCache(1, 0.5);
-        using var second = new HiCache(2, 0.5);
+        using var first = new HiCache(1, 0.5, Interpolating);
+        using var second = new HiCache(2, 0.5, Interpolating);
         foreach (var s in new[] { 0, 3, 10 })
         {
             using var value = full(1, F(s));
-            first.Observe("x", value, At(s));
-            second.Observe("x", value, At(s));
+            first.Observe(X, value, At(s));
+            second.Observe(X, value, At(s));
         }
 
         const double K = 5;
-        using var orderOne = first.Forecast("x", At(15));
-        using var orderTwo = second.Forecast("x", At(15));
+        using var orderOne = first.Forecast(X, At(15));
+        using var orderTwo = second.Forecast(X, At(15));
         // Order 1 interpolates the last two full steps: D1 = (82 - 15.5) / 7 = 9.5.
         Assert.Equal(82 + 0.5 * K * 9.5, orderOne.item<float>(), 3);
         Assert.Equal(82 + 0.5 * K * 13 + 1 * (K * K / 8 - 0.25), orderTwo.item<float>(), 3);
@@ -225,9 +231,9 @@ public class ForecasterTests
         using var fora = new Fora();
         using var a = randn(3, 4);
         using var b = randn(3, 4);
-        fora.Observe("x", a, At(0));
-        fora.Observe("x", b, At(5));
-        using var forecast = fora.Forecast("x", At(9));
+        fora.Observe(X, a, At(0));
+        fora.Observe(X, b, At(5));
+        using var forecast = fora.Forecast(X, At(9));
         Assert.True(forecast.eq(b).all().item<bool>());
         Assert.Equal(3 * 4 * 4, fora.StateBytes);
     }
@@ -237,10 +243,10 @@ public class ForecasterTests
     {
         using var forecaster = new TaylorSeer(2);
         using var features = randn(4, 8).to_type(ScalarType.BFloat16);
-        forecaster.Observe("x", features, At(0));
-        forecaster.Observe("x", features, At(1));
+        forecaster.Observe(X, features, At(0));
+        forecaster.Observe(X, features, At(1));
         Assert.Equal(2 * 4 * 8 * 4, forecaster.StateBytes);
-        using var forecast = forecaster.Forecast("x", At(3));
+        using var forecast = forecaster.Forecast(X, At(3));
         Assert.Equal(ScalarType.BFloat16, forecast.dtype);
     }
 
@@ -248,7 +254,7 @@ public class ForecasterTests
     public void Forecast_OfAnUnseenItem_IsAClearError()
     {
         using var forecaster = new HiCache();
-        var error = Assert.Throws<InvalidOperationException>(() => forecaster.Forecast("block3.img_attn", At(4)));
+        var error = Assert.Throws<InvalidOperationException>(() => forecaster.Forecast(new CacheItemKey(0, "block3.img_attn"), At(4)));
         Assert.Contains("block3.img_attn", error.Message, StringComparison.Ordinal);
     }
 
@@ -257,8 +263,8 @@ public class ForecasterTests
     {
         using var forecaster = new TaylorSeer(1);
         using var x = ones(2);
-        forecaster.Observe("x", x, At(5));
-        Assert.Throws<InvalidOperationException>(() => forecaster.Observe("x", x, At(5)));
+        forecaster.Observe(X, x, At(5));
+        Assert.Throws<InvalidOperationException>(() => forecaster.Observe(X, x, At(5)));
     }
 
     [Fact]
@@ -271,9 +277,9 @@ public class ForecasterTests
         {
             foreach (var s in new[] { 0, 1, 2, 3, 10, 17 })
             {
-                forecaster.Observe("a", features, At(s));
-                forecaster.Observe("b", features, At(s));
-                using var forecast = forecaster.Forecast("a", At(s + 2));
+                forecaster.Observe(A, features, At(s));
+                forecaster.Observe(B, features, At(s));
+                using var forecast = forecaster.Forecast(A, At(s + 2));
             }
 
             forecaster.Reset();
@@ -294,14 +300,14 @@ public class ForecasterTests
         foreach (var s in new[] { 0, 1, 2, 3, 10 })
         {
             using var value = polynomial.At(s).to_type(ScalarType.Float32);
-            forecaster.Observe("x", value, At(s));
+            forecaster.Observe(X, value, At(s));
         }
 
         using var scale = randn(2, 1, 4);
         using var target = randn(2, 3, 4);
-        using var forecast = forecaster.Forecast("x", At(14));
+        using var forecast = forecaster.Forecast(X, At(14));
         using var expected = target + scale * forecast;
-        forecaster.AddScaledForecast("x", At(14), target, scale);
+        forecaster.AddScaledForecast(X, At(14), target, scale);
         AssertClose(expected, target, 1e-6);
     }
 
@@ -311,13 +317,13 @@ public class ForecasterTests
         using var forecaster = new TaylorSeer(1);
         using var first = randn(2, 3).to_type(ScalarType.BFloat16);
         using var second = randn(2, 3).to_type(ScalarType.BFloat16);
-        forecaster.Observe("x", first, At(0));
-        forecaster.Observe("x", second, At(1));
+        forecaster.Observe(X, first, At(0));
+        forecaster.Observe(X, second, At(1));
         using var target = randn(2, 3).to_type(ScalarType.BFloat16);
         using var scale = full(2, 1, 0.5, ScalarType.BFloat16);
-        using var forecast = forecaster.Forecast("x", At(3));
+        using var forecast = forecaster.Forecast(X, At(3));
         using var expected = target.addcmul(scale, forecast, 1);
-        forecaster.AddScaledForecast("x", At(3), target, scale);
+        forecaster.AddScaledForecast(X, At(3), target, scale);
         Assert.True(expected.eq(target).all().item<bool>());
     }
 
@@ -328,15 +334,15 @@ public class ForecasterTests
         using var features = randn(8, 16);
         foreach (var s in new[] { 0, 1, 2 })
         {
-            forecaster.Observe("x", features, At(s));
+            forecaster.Observe(X, features, At(s));
         }
 
         var live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         var bytes = forecaster.StateBytes;
         foreach (var s in new[] { 3, 10, 17, 24 })
         {
-            forecaster.Observe("x", features, At(s));
-            forecaster.AddScaledForecast("x", At(s + 3), features, features);
+            forecaster.Observe(X, features, At(s));
+            forecaster.AddScaledForecast(X, At(s + 3), features, features);
         }
 
         Assert.Equal(live, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
@@ -349,8 +355,8 @@ public class ForecasterTests
         using var forecaster = new TaylorSeer(1);
         using var small = randn(2, 4);
         using var large = randn(3, 4);
-        forecaster.Observe("x", small, At(0));
-        var error = Assert.Throws<InvalidOperationException>(() => forecaster.Observe("x", large, At(1)));
+        forecaster.Observe(X, small, At(0));
+        var error = Assert.Throws<InvalidOperationException>(() => forecaster.Observe(X, large, At(1)));
         Assert.Contains("changed shape", error.Message, StringComparison.Ordinal);
     }
 }

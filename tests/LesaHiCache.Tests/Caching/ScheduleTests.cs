@@ -13,6 +13,37 @@ public class ScheduleTests
         return Enumerable.Range(0, steps).Where(s => planner.IsFullStep(s)).ToArray();
     }
 
+    [Theory]
+    [InlineData("taylorseer-5x", new[] { 0, 1, 2, 8, 14, 20, 26, 32, 38, 44 })]
+    [InlineData("taylorseer-6.25x", new[] { 0, 1, 2, 10, 18, 26, 34, 42 })]
+    [InlineData("lesa-5x", new[] { 0, 1, 2, 3, 9, 16, 23, 30, 37, 44 })]
+    [InlineData("lesa-6.25x", new[] { 0, 1, 2, 3, 12, 22, 32, 42 })]
+    public void Presets_GiveThePapersFullSteps(string name, int[] expected) =>
+        Assert.Equal(expected, Full(SchedulePresets.ByName[name]));
+
+    [Fact]
+    public void CounterRule_CountsFromTheLastWarmupStep_ForAnyStepCount()
+    {
+        // S = 20, N = 5, W = 2, step 7 forced: 0, 1 (warm-up), then 1 + 5m: 6, 11, 16; and 7.
+        Assert.Equal([0, 1, 6, 7, 11, 16], Full(new CounterSchedule(5, warmup: 2, forced: [7]), steps: 20));
+        // The reference's cal_type with N = 1: every step.
+        Assert.Equal(Enumerable.Range(0, 30), Full(new CounterSchedule(1, warmup: 3), steps: 30));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CounterSchedule(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CounterSchedule(6, warmup: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CounterSchedule(6, forced: [-1]));
+        Assert.Throws<ArgumentException>(() => Full(new CounterSchedule(6, forced: [60])));
+    }
+
+    [Theory]
+    [InlineData("taylorseer-5x", 3)]
+    [InlineData("lesa-5x", 4)]
+    [InlineData("interval:7:3", 4)]
+    [InlineData("mask:0;1;2;8;14;20;26;32;38;44", 3)]
+    [InlineData("mask:0;2;5", 1)]
+    [InlineData("adaptive:0.2", 3)]
+    public void Warmup_IsTheRunOfFullStepsFromStepZero(string schedule, int warmup) =>
+        Assert.Equal(warmup, LesaHiCache.Shapes.Evaluation.ScheduleSpec.Parse(schedule).Schedule.Begin(Times(50)).WarmupSteps);
+
     [Fact]
     public void FixedInterval_W3_N7_Gives_TheTenHeadlineFullSteps() =>
         Assert.Equal([0, 1, 2, 3, 10, 17, 24, 31, 38, 45], Full(new FixedIntervalSchedule(7, warmup: 3)));

@@ -11,10 +11,11 @@ namespace LesaHiCache.Tests.Lesa;
 public class LesaPredictorTests
 {
     private const int Steps = 12;
+    private static readonly CacheItemKey X = new(0, "x");
     private static readonly double[] Times = new FlowMatchSchedule(Steps, TimestepShift.None, 64).Times.ToArray();
     private static readonly FixedIntervalSchedule Schedule = new(4, warmup: 1);
 
-    private static LesaPredictor Predictor(string fingerprint = "sha256:model", LesaConfig? config = null)
+    private static LesaPredictor Predictor(string fingerprint = "sha256:model", LesaConfig? config = null, LesaCfgExperts cfgExperts = LesaCfgExperts.Shared)
     {
         manual_seed(5);
         var info = new LesaPredictorInfo
@@ -25,8 +26,154 @@ public class LesaPredictorTests
             Schedule = Schedule.Name,
             FullSteps = LesaPredictor.FullStepsOf(Schedule, Times),
             Config = config ?? new LesaConfig { GainWidths = [8, 8] },
+            CfgExperts = cfgExperts,
         };
         return new LesaPredictor(info, ModuleBuild.Cpu);
+    }
+
+    /// <summary>Sets every expert of a set to w = <paramref name="weights"/> (padded with zeros), b = 0.</summary>
+    private static void SetMixers(IEnumerable<LesaExpert> experts, params float[] weights)
+    {
+        using var _ = no_grad();
+        foreach (var expert in experts)
+        {
+            expert.MixerWeight.zero_();
+            for (var k = 0; k < weights.Length; k++)
+            {
+                expert.MixerWeight[k].fill_(weights[k]);
+            }
+
+            expert.MixerBias.zero_();
+        }
+    }
+
+    [Fact]
+    public void PerHalf_HasAnUnconditionalExpertSet_UnderItsOwnKeys()
+    {
+        using var shared = Predictor();
+        using var perHalf = Predictor(cfgExperts: LesaCfgExperts.PerHalf);
+        var sharedKeys = shared.state_dict().Keys.ToList();
+        var perHalfKeys = perHalf.state_dict().Keys.ToList();
+        Assert.All(sharedKeys, k => Assert.StartsWith("experts.", k, StringComparison.Ordinal));
+        Assert.Equal(2 * sharedKeys.Count, perHalfKeys.Count);
+        Assert.Equal(sharedKeys.Select(k => "unconditional_" + k).Concat(sharedKeys).Order(), perHalfKeys.Order());
+        Assert.Empty(shared.UnconditionalExperts);
+        Assert.Equal(3, perHalf.UnconditionalExperts.Count);
+    }
+
+    [Theory]
+    [InlineData(CfgLayout.BatchedHalves)]
+    [InlineData(CfgLayout.SeparateCalls)]
+    public void PerHalfForecaster_ForecastsEachCfgHalfWithItsOwnExperts(CfgLayout cfg)
+    {
+        // Conditional experts: first difference, F^ = a + g_c (a - b). Unconditional experts: a
+        // damped reuse, F^ = a + g_u (0.5 a). Each half's history holds its own forecasts.
+        using var predictor = Predictor(cfgExperts: LesaCfgExperts.PerHalf);
+        SetMixers(predictor.Experts, 1, -1);
+        SetMixers(predictor.UnconditionalExperts, 0.5f);
+        predictor.WeightsChanged();
+        var (conditionalGains, unconditionalGains) = (predictor.Gains(), predictor.Gains(unconditional: true));
+        Assert.NotEqual(conditionalGains, unconditionalGains);
+        var full = LesaPredictor.FullStepsOf(Schedule, Times)!;
+        using var forecaster = new LesaForecaster(predictor);
+        forecaster.BeginGeneration(new GenerationInfo(Times, 1, cfg));
+        var (unconditional, conditional) = (new List<double>(), new List<double>());
+        for (var s = 0; s < Steps; s++)
+        {
+            var position = new StepPosition(s, Times[s], Steps);
+            if (full.Contains(s))
+            {
+                var (computedU, computedC) = (Math.Sin(s), Math.Cos(s) + s);
+                Observe(position, computedU, computedC);
+                unconditional.Add(computedU);
+                conditional.Add(computedC);
+                continue;
+            }
+
+            var (a, b) = (conditional[^1], conditional.Count > 1 ? conditional[^2] : conditional[^1]);
+            var expectedConditional = a + (conditionalGains[s] * (a - b));
+            var expectedUnconditional = unconditional[^1] + (unconditionalGains[s] * 0.5 * unconditional[^1]);
+            var (u, c) = Forecast(position);
+            Assert.Equal(expectedUnconditional, u, 4);
+            Assert.Equal(expectedConditional, c, 4);
+            unconditional.Add(expectedUnconditional);
+            conditional.Add(expectedConditional);
+        }
+
+        void Observe(StepPosition position, double u, double c)
+        {
+            if (cfg == CfgLayout.BatchedHalves)
+            {
+                using var rows = tensor(new[] { (float)u, (float)c }, [2, 1]);
+                forecaster.Observe(X, rows, position);
+            }
+            else
+            {
+                using var first = tensor(new[] { (float)u }, [1, 1]);
+                using var second = tensor(new[] { (float)c }, [1, 1]);
+                forecaster.Observe(new CacheItemKey(0, "x"), first, position);
+                forecaster.Observe(new CacheItemKey(1, "x"), second, position);
+            }
+        }
+
+        (double U, double C) Forecast(StepPosition position)
+        {
+            if (cfg == CfgLayout.BatchedHalves)
+            {
+                using var rows = forecaster.Forecast(X, position);
+                return (rows[0, 0].item<float>(), rows[1, 0].item<float>());
+            }
+
+            using var first = forecaster.Forecast(new CacheItemKey(0, "x"), position);
+            using var second = forecaster.Forecast(new CacheItemKey(1, "x"), position);
+            return (first.item<float>(), second.item<float>());
+        }
+    }
+
+    [Fact]
+    public void PerHalf_WithoutCfg_IsAMismatch_AndShared_IgnoresTheLayout()
+    {
+        using var perHalf = Predictor(cfgExperts: LesaCfgExperts.PerHalf);
+        using var forecaster = new LesaForecaster(perHalf);
+        var error = Assert.Throws<LesaPredictorMismatchException>(() => forecaster.BeginGeneration(GenerationInfo.Plain(Times)));
+        Assert.Contains("without CFG", error.Message, StringComparison.Ordinal);
+
+        // A shared predictor forecasts a batched item with one set, as one history.
+        using var shared = Predictor();
+        using var plain = new LesaForecaster(shared);
+        using var halves = new LesaForecaster(shared);
+        plain.BeginGeneration(GenerationInfo.Plain(Times));
+        halves.BeginGeneration(new GenerationInfo(Times, 1, CfgLayout.BatchedHalves));
+        using var features = randn(4, 3);
+        plain.Observe(X, features, new StepPosition(0, Times[0], Steps));
+        halves.Observe(X, features, new StepPosition(0, Times[0], Steps));
+        using var a = plain.Forecast(X, new StepPosition(1, Times[1], Steps));
+        using var b = halves.Forecast(X, new StepPosition(1, Times[1], Steps));
+        Assert.True(a.eq(b).all().item<bool>());
+    }
+
+    [Fact]
+    public void TheCfgVariant_IsRecordedInTheFile_AndOldFilesAreShared()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"lesa-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            using var predictor = Predictor(cfgExperts: LesaCfgExperts.PerHalf);
+            predictor.Save(path);
+            Assert.Equal(LesaCfgExperts.PerHalf, LesaPredictor.ReadInfo(path).CfgExperts);
+            Assert.Contains("\"CfgExperts\":\"PerHalf\"", predictor.Info.ToJson(), StringComparison.Ordinal);
+            using var loaded = LesaPredictor.Load(path);
+            Assert.Equal(predictor.state_dict().Count, loaded.state_dict().Count);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        using var shared = Predictor();
+        var old = shared.Info.ToJson().Replace(",\"CfgExperts\":\"Shared\"", "", StringComparison.Ordinal);
+        Assert.DoesNotContain("CfgExperts", old, StringComparison.Ordinal);
+        Assert.Equal(LesaCfgExperts.Shared, LesaPredictorInfo.FromJson(old).CfgExperts);
     }
 
     [Theory]
@@ -92,7 +239,7 @@ public class LesaPredictorTests
         var gains = predictor.Gains();
         var full = LesaPredictor.FullStepsOf(Schedule, Times)!;
         using var forecaster = new LesaForecaster(predictor);
-        forecaster.BeginGeneration(Times);
+        forecaster.BeginGeneration(GenerationInfo.Plain(Times));
         var truth = new List<double[]>();
         for (var s = 0; s < Steps; s++)
         {
@@ -102,14 +249,14 @@ public class LesaPredictorTests
             {
                 expected = [Math.Sin(s), s * 0.5];
                 using var features = tensor(expected.Select(v => (float)v).ToArray(), [1, 2]);
-                forecaster.Observe("x", features, position);
+                forecaster.Observe(X, features, position);
             }
             else
             {
                 var last = truth[^1];
                 var before = truth.Count > 1 ? truth[^2] : truth[^1];
                 expected = [.. last.Zip(before, (a, b) => a + (gains[s] * (a - b)))];
-                using var forecast = forecaster.Forecast("x", position);
+                using var forecast = forecaster.Forecast(X, position);
                 Assert.Equal([1, 2], forecast.shape);
                 Assert.Equal(expected, forecast.data<float>().Select(v => (double)v).ToArray(), (a, b) => Math.Abs(a - b) < 1e-4);
             }
@@ -131,10 +278,10 @@ public class LesaPredictorTests
         }
 
         using var forecaster = new LesaForecaster(predictor);
-        forecaster.BeginGeneration(Times);
+        forecaster.BeginGeneration(GenerationInfo.Plain(Times));
         using var features = randn(2, 3, 4);
-        forecaster.Observe("x", features, new StepPosition(0, Times[0], Steps));
-        using var forecast = forecaster.Forecast("x", new StepPosition(1, Times[1], Steps));
+        forecaster.Observe(X, features, new StepPosition(0, Times[0], Steps));
+        using var forecast = forecaster.Forecast(X, new StepPosition(1, Times[1], Steps));
         Assert.True(forecast.eq(features).all().item<bool>());
     }
 
@@ -161,7 +308,7 @@ public class LesaPredictorTests
         {
             manual_seed(9);
             using var forecaster = new LesaForecaster(predictor);
-            forecaster.BeginGeneration(Times);
+            forecaster.BeginGeneration(GenerationInfo.Plain(Times));
             var outputs = new List<Tensor>();
             var full = LesaPredictor.FullStepsOf(Schedule, Times)!;
             for (var s = 0; s < Steps; s++)
@@ -170,11 +317,11 @@ public class LesaPredictorTests
                 if (full.Contains(s))
                 {
                     using var features = randn(2, 5);
-                    forecaster.Observe("x", features, position);
+                    forecaster.Observe(X, features, position);
                 }
                 else
                 {
-                    outputs.Add(forecaster.Forecast("x", position));
+                    outputs.Add(forecaster.Forecast(X, position));
                 }
             }
 
@@ -202,11 +349,11 @@ public class LesaPredictorTests
         Assert.Contains("schedule", schedule.Message, StringComparison.Ordinal);
 
         using var forecaster = new LesaForecaster(predictor);
-        Assert.Throws<LesaPredictorMismatchException>(() => forecaster.BeginGeneration(steps));
-        Assert.Throws<InvalidOperationException>(() => forecaster.Observe("x", ones(1), new StepPosition(0, 1, Steps)));
+        Assert.Throws<LesaPredictorMismatchException>(() => forecaster.BeginGeneration(GenerationInfo.Plain(steps)));
+        Assert.Throws<InvalidOperationException>(() => forecaster.Observe(X, ones(1), new StepPosition(0, 1, Steps)));
 
         using var session = new CacheSession(predictor.CacheConfig());
-        Assert.Throws<LesaPredictorMismatchException>(() => session.BeginGeneration(steps, 1));
+        Assert.Throws<LesaPredictorMismatchException>(() => session.BeginGeneration(steps, 1, CfgLayout.None));
         Assert.Throws<LesaPredictorMismatchException>(() => predictor.CacheConfig(new FixedIntervalSchedule(3, warmup: 1)));
     }
 
@@ -239,6 +386,31 @@ public class LesaPredictorTests
             Assert.Equal(Path.Combine(folder, "a.safetensors"), LesaPredictor.FindIn(folder, "sha256:model", Times, Schedule));
             var error = Assert.Throws<LesaPredictorMismatchException>(() => LesaPredictor.FindIn(folder, "sha256:model", Times, new FixedIntervalSchedule(5)));
             Assert.Contains("a.safetensors", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    [Fact]
+    public void FindIn_PrefersTheAskedCfgVariant_ThenTheDefault()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"lesa-folder-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            using var shared = Predictor();
+            using var perHalf = Predictor(cfgExperts: LesaCfgExperts.PerHalf);
+            var (sharedPath, perHalfPath) = (Path.Combine(folder, "a.safetensors"), Path.Combine(folder, "b.safetensors"));
+            shared.Save(sharedPath);
+            Assert.Equal(sharedPath, LesaPredictor.FindIn(folder, "sha256:model", Times, Schedule));
+            var missing = Assert.Throws<LesaPredictorMismatchException>(() => LesaPredictor.FindIn(folder, "sha256:model", Times, Schedule, LesaCfgExperts.PerHalf));
+            Assert.Contains("PerHalf", missing.Message, StringComparison.Ordinal);
+            perHalf.Save(perHalfPath);
+            Assert.Equal(LesaPredictor.DefaultCfgExperts == LesaCfgExperts.PerHalf ? perHalfPath : sharedPath, LesaPredictor.FindIn(folder, "sha256:model", Times, Schedule));
+            Assert.Equal(sharedPath, LesaPredictor.FindIn(folder, "sha256:model", Times, Schedule, LesaCfgExperts.Shared));
+            Assert.Equal(perHalfPath, LesaPredictor.FindIn(folder, "sha256:model", Times, Schedule, LesaCfgExperts.PerHalf));
         }
         finally
         {

@@ -4,6 +4,7 @@ using LesaHiCache.Evaluation;
 using LesaHiCache.Lesa;
 using LesaHiCache.Lesa.Training;
 using LesaHiCache.Shapes.Lesa;
+using LesaHiCache.Sampling;
 using LesaHiCache.Shapes.Model;
 using static TorchSharp.torch;
 
@@ -11,6 +12,7 @@ namespace LesaHiCache.Tests.Lesa;
 
 public sealed class LesaTrainingTests : IDisposable
 {
+    private static readonly CacheItemKey Hidden = new(0, "hidden");
     private static readonly (string, long)[] Samples =
     [
         ("a large red circle at the center on a white background", 301),
@@ -52,7 +54,7 @@ public sealed class LesaTrainingTests : IDisposable
         using var data = LesaTrajectories.Collect(host, [0, 1, 2, 3], 2, folder);
         Assert.Equal(2, data.Episodes.Count);
         Assert.Equal(10, data.Steps);
-        var features = data.Episodes[0].Features["0:hidden"];
+        var features = data.Episodes[0].Features[Hidden];
         Assert.Equal([10, 4, 64, model.Transformer.Config.InnerDim], features.shape); // CFG: [null; text] rows
         Assert.Equal(ScalarType.Float16, features.dtype);
 
@@ -65,9 +67,9 @@ public sealed class LesaTrainingTests : IDisposable
 
         using var reloaded = LesaTrajectories.Load(folder);
         Assert.Equal(data.Bytes, reloaded.Bytes);
-        Assert.True(reloaded.Episodes[1].Features["0:hidden"].eq(data.Episodes[1].Features["0:hidden"]).all().item<bool>());
+        Assert.True(reloaded.Episodes[1].Features[Hidden].eq(data.Episodes[1].Features[Hidden]).all().item<bool>());
         using var again = LesaTrajectories.Collect(host, [0, 1, 2, 3], 2, folder); // loads, does not re-record
-        Assert.True(again.Episodes[0].Features["0:hidden"].eq(features).all().item<bool>());
+        Assert.True(again.Episodes[0].Features[Hidden].eq(features).all().item<bool>());
 
         // Episodes recorded under another setup or for other samples are refused, never reused.
         var otherSteps = new ShapesLesaHost(model, Samples, new ShapesGenerationOptions { Steps = 12 });
@@ -76,13 +78,22 @@ public sealed class LesaTrainingTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => LesaTrajectories.Collect(otherSeeds, [0, 1, 2, 3], 2, folder));
     }
 
-    [Fact]
-    public void TinyRun_LowersTheLossInBothPhases_AndItsPredictorForecasts()
+    [Theory]
+    [InlineData(LesaCfgExperts.Shared)]
+    [InlineData(LesaCfgExperts.PerHalf)]
+    public void TinyRun_LowersTheLossInBothPhases_AndItsPredictorForecasts(LesaCfgExperts cfgExperts)
     {
         var host = Host();
         using var data = LesaTrajectories.Collect(host, [0, 1, 2, 3], 2, Path.Combine(folder, "trajectories"));
-        var result = new LesaTrainer(host, Options(phase1: 120, phase2: 96)).Train(data, Path.Combine(folder, "checkpoint"));
+        Assert.All(data.Episodes, e => Assert.Equal(CfgLayout.BatchedHalves, e.Cfg));
+        var result = new LesaTrainer(host, Options(phase1: 120, phase2: 96) with { CfgExperts = cfgExperts }).Train(data, Path.Combine(folder, "checkpoint"));
         using var predictor = result.Predictor;
+        Assert.Equal(cfgExperts, predictor.Info.CfgExperts);
+        if (cfgExperts == LesaCfgExperts.PerHalf)
+        {
+            // Both sets' mixers started as the same first difference, and each learned from its own half.
+            Assert.Contains(predictor.Experts.Zip(predictor.UnconditionalExperts), p => !p.First.MixerWeight.eq(p.Second.MixerWeight).all().item<bool>());
+        }
 
         // Six forecast steps per episode and two episodes: an epoch (each episode once, every
         // forecast step) is 12 steps in both phases; compare the first epoch with the last.

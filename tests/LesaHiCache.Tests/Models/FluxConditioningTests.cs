@@ -74,7 +74,7 @@ public sealed class FluxConditioningTests : IDisposable
         using var noGrad = no_grad(); // as the sampler runs it; with gradients there are no tables
         var expected = Times[..^1].Select(t => flow.Velocity(latents, full(3, t, ScalarType.Float32), text)).ToList();
 
-        flow.BeginGeneration(Times, 3);
+        flow.BeginGeneration(Times, 3, CfgLayout.None);
         for (var s = 0; s < Times.Length - 1; s++)
         {
             flow.BeginStep(s);
@@ -97,7 +97,7 @@ public sealed class FluxConditioningTests : IDisposable
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var expected = flow.Velocity(latents, full(3, Times[1], ScalarType.Float32), text);
-        flow.BeginGeneration(Times, 3);
+        flow.BeginGeneration(Times, 3, CfgLayout.None);
         flow.BeginStep(0);
         flow.Velocity(latents, Times[0], text);
         // Changing the conditioning in place within a generation is not seen: the table was built.
@@ -117,7 +117,7 @@ public sealed class FluxConditioningTests : IDisposable
     public void FlowModel_WithGradients_ConditionsEveryEvaluation_SoEachStepBacksUpAlone()
     {
         using var flow = new FluxFlowModel(transformer, 2, 3);
-        flow.BeginGeneration(Times, 3);
+        flow.BeginGeneration(Times, 3, CfgLayout.None);
         using (enable_grad())
         {
             for (var s = 0; s < 2; s++)

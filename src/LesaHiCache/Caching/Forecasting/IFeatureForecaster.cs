@@ -31,7 +31,7 @@ public enum DistanceUnit
 /// <summary>
 /// Forecasts cached features on steps where they are not computed. Full steps hand it fresh
 /// features (<see cref="Observe"/>); forecast steps ask it for a prediction (<see cref="Forecast"/>).
-/// It owns the per-item state, keyed by any string the caller chooses, and releases it on
+/// It owns the per-item state, keyed by <see cref="CacheItemKey"/>, and releases it on
 /// <see cref="Reset"/> and <see cref="IDisposable.Dispose"/>.
 /// </summary>
 public interface IFeatureForecaster : IDisposable
@@ -40,11 +40,11 @@ public interface IFeatureForecaster : IDisposable
     string Name { get; }
 
     /// <summary>Records fresh features of <paramref name="item"/> computed at <paramref name="position"/>; they are copied (detached).</summary>
-    void Observe(string item, Tensor features, StepPosition position);
+    void Observe(CacheItemKey item, Tensor features, StepPosition position);
 
     /// <summary>A prediction for <paramref name="item"/> at <paramref name="position"/>, in the observed features' dtype and device.</summary>
     /// <exception cref="InvalidOperationException">The item was never observed.</exception>
-    Tensor Forecast(string item, StepPosition position);
+    Tensor Forecast(CacheItemKey item, StepPosition position);
 
     /// <summary>
     /// Adds <paramref name="scale"/> * <see cref="Forecast"/> to <paramref name="target"/> in place
@@ -52,7 +52,7 @@ public interface IFeatureForecaster : IDisposable
     /// Forecasters may override it to skip materialising the forecast.
     /// </summary>
     /// <exception cref="InvalidOperationException">The item was never observed.</exception>
-    void AddScaledForecast(string item, StepPosition position, Tensor target, Tensor scale)
+    void AddScaledForecast(CacheItemKey item, StepPosition position, Tensor target, Tensor scale)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(scale);
@@ -72,9 +72,10 @@ public interface IFeatureForecaster : IDisposable
 
     /// <summary>
     /// Called after <see cref="Reset"/> at the start of a generation with the sampler's times
-    /// t_0 = 1 .. t_S = 0, for forecasters that depend on the whole schedule (LESA's gains).
+    /// t_0 = 1 .. t_S = 0, the schedule's warm-up and the CFG layout, for forecasters that depend on
+    /// them (the reference ladder's warm-up rule, LESA's gains and per-half experts).
     /// </summary>
-    void BeginGeneration(IReadOnlyList<double> sampleTimes)
+    void BeginGeneration(GenerationInfo generation)
     {
     }
 }

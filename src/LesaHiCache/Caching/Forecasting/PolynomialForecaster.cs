@@ -4,12 +4,13 @@ namespace LesaHiCache.Caching.Forecasting;
 
 /// <summary>
 /// Base of the forecasters that extrapolate from derivative estimates at the last full step
-/// (FORA, TaylorSeer, HiCache): a subclass only says how to weight the Taylor coefficients
-/// a_n = D_n / n! at a distance k from the last full step.
+/// (FORA, TaylorSeer, HiCache; docs/algorithms.md, sections 3 and 4): a subclass only says how to
+/// weight the Taylor coefficients a_n = D_n / n! at a distance k from the last full step.
 /// </summary>
 public abstract class PolynomialForecaster : IFeatureForecaster
 {
-    private readonly Dictionary<string, PolynomialState> items = [];
+    private readonly Dictionary<CacheItemKey, PolynomialState> items = [];
+    private int warmupSteps = 1;
 
     /// <summary>Creates the forecaster keeping derivatives up to <paramref name="order"/>.</summary>
     protected PolynomialForecaster(int order, ForecasterOptions? options)
@@ -38,9 +39,15 @@ public abstract class PolynomialForecaster : IFeatureForecaster
     protected abstract double[] Weights(int length, double k);
 
     /// <inheritdoc />
-    public void Observe(string item, Tensor features, StepPosition position)
+    public void BeginGeneration(GenerationInfo generation)
     {
-        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(generation);
+        warmupSteps = generation.WarmupSteps;
+    }
+
+    /// <inheritdoc />
+    public void Observe(CacheItemKey item, Tensor features, StepPosition position)
+    {
         ArgumentNullException.ThrowIfNull(features);
         if (!items.TryGetValue(item, out var state))
         {
@@ -48,11 +55,40 @@ public abstract class PolynomialForecaster : IFeatureForecaster
             items[item] = state;
         }
 
-        state.Update(item, features, position.Coordinate(Options.Distance), Order, Options.Scheme);
+        // The reference ladder forms differences only from step W - 1 of the warm-up on
+        // (TaylorSeer's "step > first_enhance - 2"); before it a full step keeps D_0 alone.
+        var formsDifferences = Options.Scheme == DerivativeScheme.Interpolating || position.Step >= warmupSteps - 1;
+        state.Update(item, features, position.Coordinate(Options.Distance), Order, Options.Scheme, formsDifferences);
+    }
+
+    /// <summary>The derivative estimates D_0 .. D_n held for <paramref name="item"/> (float64, on its device; the caller disposes them).</summary>
+    internal IReadOnlyList<Tensor> Derivatives(CacheItemKey item)
+    {
+        var state = StateOf(item);
+        using var _ = no_grad();
+        var result = new List<Tensor>();
+        var factorial = 1.0;
+        for (var n = 0; n < state.CoefficientCount; n++)
+        {
+            factorial *= Math.Max(n, 1);
+            var weights = new double[state.CoefficientCount];
+            weights[n] = factorial;
+            var outputWeights = state.OutputWeights(weights);
+            var derivative = zeros_like(state.Outputs[0], ScalarType.Float64);
+            for (var j = 0; j < outputWeights.Length; j++)
+            {
+                using var output = state.Outputs[j].to_type(ScalarType.Float64);
+                derivative.add_(output, alpha: outputWeights[j]);
+            }
+
+            result.Add(derivative);
+        }
+
+        return result;
     }
 
     /// <inheritdoc />
-    public Tensor Forecast(string item, StepPosition position)
+    public Tensor Forecast(CacheItemKey item, StepPosition position)
     {
         var state = StateOf(item);
         var weights = OutputWeightsAt(state, position);
@@ -75,7 +111,7 @@ public abstract class PolynomialForecaster : IFeatureForecaster
     /// materialising the forecast (when the target has the state's dtype; otherwise the forecast is
     /// made in the features' dtype first, as <see cref="Forecast"/> returns it).
     /// </summary>
-    public void AddScaledForecast(string item, StepPosition position, Tensor target, Tensor scale)
+    public void AddScaledForecast(CacheItemKey item, StepPosition position, Tensor target, Tensor scale)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(scale);
@@ -101,6 +137,7 @@ public abstract class PolynomialForecaster : IFeatureForecaster
     /// <inheritdoc />
     public void Reset()
     {
+        warmupSteps = 1;
         foreach (var state in items.Values)
         {
             state.Dispose();
@@ -116,9 +153,8 @@ public abstract class PolynomialForecaster : IFeatureForecaster
         GC.SuppressFinalize(this);
     }
 
-    private PolynomialState StateOf(string item)
+    private PolynomialState StateOf(CacheItemKey item)
     {
-        ArgumentNullException.ThrowIfNull(item);
         return items.TryGetValue(item, out var state)
             ? state
             : throw new InvalidOperationException($"'{item}' was never computed in this generation: the first steps must be full steps.");

@@ -50,8 +50,12 @@ internal sealed class PolynomialState : IDisposable
         return result;
     }
 
-    /// <summary>Records <paramref name="features"/> (not owned: copied into the state) observed at <paramref name="node"/>.</summary>
-    public void Update(string item, Tensor features, double node, int order, DerivativeScheme scheme)
+    /// <summary>
+    /// Records <paramref name="features"/> (not owned: copied into the state) observed at
+    /// <paramref name="node"/>. Without <paramref name="formsDifferences"/> (the reference ladder
+    /// before the warm-up's last step) the derivatives become D_0 = F alone.
+    /// </summary>
+    public void Update(CacheItemKey item, Tensor features, double node, int order, DerivativeScheme scheme, bool formsDifferences = true)
     {
         if (nodes.Count > 0 && !(node > nodes[0]))
         {
@@ -66,7 +70,7 @@ internal sealed class PolynomialState : IDisposable
 
         // Index 0 is the new output; the old ones move one place back.
         var fresh = UnitAtFront(outputs.Count + 1);
-        var updated = taylor.Count == 0 || order == 0
+        var updated = taylor.Count == 0 || order == 0 || !formsDifferences
             ? [fresh]
             : scheme == DerivativeScheme.Interpolating ? Interpolate(fresh, node, order) : Ladder(fresh, node, order);
         Keep(features, order + 1);
@@ -134,7 +138,7 @@ internal sealed class PolynomialState : IDisposable
     }
 
     /// <summary>
-    /// ALGORITHMS.md section 2 in Taylor coefficients: new a_0 = F and
+    /// The reference ladder (docs/algorithms.md, section 3) in Taylor coefficients: new a_0 = F and
     /// new a_{i+1} = (new a_i - old a_i) / (d (i + 1)).
     /// </summary>
     private List<double[]> Ladder(double[] fresh, double node, int order)

@@ -48,6 +48,9 @@ public sealed class AdaptiveSchedule : ICacheSchedule
         private double accumulated;
         private int consecutive;
 
+        // Step 0 is always full (there is no change to measure yet).
+        public int WarmupSteps => Math.Max(1, schedule.Warmup);
+
         public bool IsFullStep(int step, double? firstBlockChange = null)
         {
             if (step < schedule.Warmup || firstBlockChange is null || consecutive >= schedule.MaxConsecutiveForecasts)

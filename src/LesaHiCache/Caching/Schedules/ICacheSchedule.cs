@@ -23,6 +23,12 @@ public interface ICacheSchedule
 public interface IStepPlanner
 {
     /// <summary>
+    /// W: the leading steps 0..W-1 that are always full (at least 1). For a schedule that knows its
+    /// full steps in advance, the length of the run of consecutive full steps from step 0.
+    /// </summary>
+    int WarmupSteps { get; }
+
+    /// <summary>
     /// Whether step <paramref name="step"/> is a full step. <paramref name="firstBlockChange"/> is the
     /// relative change of the first block's residual since the last full step (only for schedules
     /// that use it; null on the first steps).
@@ -51,11 +57,30 @@ public abstract class PlannedSchedule : ICacheSchedule
             throw new ArgumentException("A schedule needs at least one step (two times).", nameof(times));
         }
 
-        return new Planner(FullSteps(times));
+        var fullSteps = FullSteps(times);
+        if (!fullSteps.Contains(0))
+        {
+            throw new ArgumentException($"The schedule {Name} does not compute step 0 fully: nothing can be forecast before a full step.", nameof(times));
+        }
+
+        return new Planner(fullSteps);
     }
 
     private sealed class Planner(IReadOnlySet<int> fullSteps) : IStepPlanner
     {
+        public int WarmupSteps { get; } = LeadingRun(fullSteps);
+
         public bool IsFullStep(int step, double? firstBlockChange = null) => fullSteps.Contains(step);
+
+        private static int LeadingRun(IReadOnlySet<int> steps)
+        {
+            var run = 0;
+            while (steps.Contains(run))
+            {
+                run++;
+            }
+
+            return run;
+        }
     }
 }

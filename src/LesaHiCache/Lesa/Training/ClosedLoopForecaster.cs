@@ -1,17 +1,20 @@
+using LesaHiCache.Caching;
 using LesaHiCache.Caching.Forecasting;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Lesa.Training;
 
 /// <summary>
-/// Phase 2's forecaster: forecasts like <see cref="LesaForecaster"/> but with gradients, hands the L1
-/// loss against the uncached run's features of the same step to <c>learn</c> (one optimiser step),
-/// and feeds the detached prediction to the sampler and to the history (one-step gradients).
+/// Phase 2's forecaster: forecasts like <see cref="LesaForecaster"/> (per-half experts included) but
+/// with gradients, hands the L1 loss against the uncached run's features of the same step to
+/// <c>learn</c> (one optimiser step), and feeds the detached prediction to the sampler and to the
+/// history (one-step gradients).
 /// </summary>
 internal sealed class ClosedLoopForecaster(LesaPredictor predictor, LesaEpisode episode, Device device, Action<Tensor> learn) : IFeatureForecaster
 {
-    private readonly Dictionary<string, List<Tensor>> histories = [];
-    private readonly Dictionary<string, ScalarType> featureTypes = [];
+    private readonly Dictionary<CacheItemKey, List<Tensor>> histories = [];
+    private readonly Dictionary<CacheItemKey, ScalarType> featureTypes = [];
+    private GenerationInfo? generation;
 
     public string Name => "lesa (closed-loop training)";
 
@@ -19,16 +22,21 @@ internal sealed class ClosedLoopForecaster(LesaPredictor predictor, LesaEpisode 
 
     public int ItemCount => histories.Count;
 
-    public void BeginGeneration(IReadOnlyList<double> sampleTimes) => predictor.EnsureTimes(sampleTimes);
+    public void BeginGeneration(GenerationInfo generation)
+    {
+        predictor.EnsureTimes(generation.Times);
+        predictor.EnsureCfg(generation.Cfg);
+        this.generation = generation;
+    }
 
-    public void Observe(string item, Tensor features, StepPosition position)
+    public void Observe(CacheItemKey item, Tensor features, StepPosition position)
     {
         using var _ = no_grad();
         featureTypes[item] = features.dtype;
         Push(item, features.detach().to_type(ScalarType.Float32, copy: true));
     }
 
-    public Tensor Forecast(string item, StepPosition position)
+    public Tensor Forecast(CacheItemKey item, StepPosition position)
     {
         if (!histories.TryGetValue(item, out var history))
         {
@@ -40,13 +48,16 @@ internal sealed class ClosedLoopForecaster(LesaPredictor predictor, LesaEpisode 
             throw new InvalidOperationException($"The trajectories hold no '{item}': record them with the same pipeline.");
         }
 
-        var expert = predictor.ExpertOf(position.Step);
+        var rows = LesaRowsOf.Item(predictor.Info.CfgExperts, (generation ?? throw new InvalidOperationException("BeginGeneration first.")).Cfg, item.Branch);
+        var length = predictor.ExpertOf(position.Step).History;
         Tensor prediction;
         using (enable_grad())
         {
             using var scope = NewDisposeScope();
-            var stacked = stack(Enumerable.Range(0, expert.History).Select(k => history[Math.Min(k, history.Count - 1)]));
-            var predicted = expert.Predict(stacked, predictor.Gain(position.Step));
+            var stacked = stack(Enumerable.Range(0, length).Select(k => history[Math.Min(k, history.Count - 1)]));
+            var predicted = cat(LesaRowsOf.Split(stacked, rows, dim: 1)
+                .Select(part => predictor.ExpertOf(position.Step, part.Unconditional).Predict(part.Part, predictor.Gain(position.Step, part.Unconditional)))
+                .ToList(), 0);
             var target = truth[position.Step].to(device).to_type(ScalarType.Float32);
             learn(nn.functional.l1_loss(predicted, target));
             prediction = predicted.detach().MoveToOuterDisposeScope();
@@ -68,11 +79,12 @@ internal sealed class ClosedLoopForecaster(LesaPredictor predictor, LesaEpisode 
         }
 
         histories.Clear();
+        generation = null;
     }
 
     public void Dispose() => Reset();
 
-    private void Push(string item, Tensor value)
+    private void Push(CacheItemKey item, Tensor value)
     {
         if (!histories.TryGetValue(item, out var history))
         {

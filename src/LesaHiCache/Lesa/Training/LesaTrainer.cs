@@ -12,8 +12,8 @@ using static TorchSharp.torch;
 namespace LesaHiCache.Lesa.Training;
 
 /// <summary>
-/// Trains a <see cref="LesaPredictor"/> on recorded trajectories in two phases (ALGORITHMS.md
-/// section 5). Phase 1 runs no transformer: on each would-be forecast step it predicts from the
+/// Trains a <see cref="LesaPredictor"/> on recorded trajectories in two phases (docs/algorithms.md,
+/// section 6). Phase 1 runs no transformer: on each would-be forecast step it predicts from the
 /// ground-truth history. Phase 2 runs the host's real sampler with the schedule, forecasting with
 /// the predictor on the forecast steps (the drifted latents feed the full steps), against the
 /// uncached features of the same noise. One optimiser step per forecast step. Checkpoints
@@ -78,6 +78,7 @@ public sealed class LesaTrainer
             Schedule = options.Schedule.Name,
             FullSteps = fullSteps,
             Config = options.Config,
+            CfgExperts = options.CfgExperts,
         };
 
         if (data.Episodes.Count <= options.ValidationEpisodes)
@@ -260,12 +261,21 @@ public sealed class LesaTrainer
         var group = within / forecastSteps.Length;
         var s = forecastSteps[within % forecastSteps.Length];
         var chosen = EpisodeOrder(episodes.Count, epoch).Skip(group * options.EpisodesPerStep).Take(options.EpisodesPerStep).Select(e => episodes[e]).ToList();
-        var expert = predictor.ExpertOf(s);
-        using var indices = tensor(Enumerable.Range(1, expert.History).Select(k => (long)Math.Max(s - k, 0)).ToArray());
-        var items = chosen.SelectMany(e => e.Features.Values).ToList();
-        var history = cat(items.Select(f => f.index_select(0, indices)).ToList(), 1).to(host.Device).to_type(ScalarType.Float32);
-        var target = cat(items.Select(f => f[s]).ToList(), 0).to(host.Device).to_type(ScalarType.Float32);
-        return nn.functional.l1_loss(expert.Predict(history, predictor.Gain(s)), target);
+        using var indices = tensor(Enumerable.Range(1, predictor.ExpertOf(s).History).Select(k => (long)Math.Max(s - k, 0)).ToArray());
+        // The rows of every item, grouped by the expert set that forecasts them (one group for a shared predictor).
+        var parts = chosen
+            .SelectMany(e => e.Features.SelectMany(f => LesaRowsOf.Split(f.Value, LesaRowsOf.Item(predictor.Info.CfgExperts, e.Cfg, f.Key.Branch), dim: 1)))
+            .ToList();
+        var predictions = new List<Tensor>();
+        var targets = new List<Tensor>();
+        foreach (var set in parts.GroupBy(p => p.Unconditional))
+        {
+            var history = cat(set.Select(p => p.Part.index_select(0, indices)).ToList(), 1).to(host.Device).to_type(ScalarType.Float32);
+            targets.Add(cat(set.Select(p => p.Part[s]).ToList(), 0).to(host.Device).to_type(ScalarType.Float32));
+            predictions.Add(predictor.ExpertOf(s, set.Key).Predict(history, predictor.Gain(s, set.Key)));
+        }
+
+        return nn.functional.l1_loss(cat(predictions, 0), cat(targets, 0));
     }
 
     private int[] EpisodeOrder(int episodes, int epoch)

@@ -3,7 +3,7 @@ using LesaHiCache.Caching.Schedules;
 namespace LesaHiCache.Lesa.Training;
 
 /// <summary>
-/// Options of LESA training (ALGORITHMS.md section 5): the caching schedule the predictor is for,
+/// Options of LESA training (docs/algorithms.md, section 6): the caching schedule the predictor is for,
 /// its shape, the two phases' lengths, and the optimiser (AdamW lr 1e-4, weight decay 1e-4,
 /// gradient-norm clip 1.0, StepLR(500, 0.5) within each phase; phase 2 keeps phase 1's AdamW moments).
 /// </summary>
@@ -14,6 +14,9 @@ public sealed record LesaTrainingOptions
 
     /// <summary>Stages, history lengths and KAN shape.</summary>
     public LesaConfig Config { get; init; } = LesaConfig.Default;
+
+    /// <summary>Whether the CFG halves get their own experts (<see cref="LesaPredictor.DefaultCfgExperts"/> by default).</summary>
+    public LesaCfgExperts CfgExperts { get; init; } = LesaPredictor.DefaultCfgExperts;
 
     /// <summary>Phase 1 (ground-truth history) optimiser steps, one per would-be forecast step.</summary>
     public int Phase1Steps { get; init; } = 2000;
@@ -60,6 +63,11 @@ public sealed record LesaTrainingOptions
     {
         ArgumentNullException.ThrowIfNull(Schedule);
         Config.Validate();
+        if (!Enum.IsDefined(CfgExperts))
+        {
+            throw new ArgumentOutOfRangeException(nameof(CfgExperts), CfgExperts, "Unknown CFG variant.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegative(Phase1Steps);
         ArgumentOutOfRangeException.ThrowIfNegative(Phase2Steps);
         ArgumentOutOfRangeException.ThrowIfLessThan(EpisodesPerStep, 1);

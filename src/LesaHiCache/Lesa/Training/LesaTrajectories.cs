@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using LesaHiCache.Caching;
 using LesaHiCache.Caching.Schedules;
+using LesaHiCache.Sampling;
 using LesaHiCache.Weights;
 using static TorchSharp.torch;
 
@@ -180,7 +181,7 @@ public sealed class LesaTrajectories : IDisposable
             using var session = new CacheSession(config);
             using var generated = host.Generate(samples, noise, session, cancellation);
             var output = generated.detach().to_type(ScalarType.Float32).cpu().clone().DetachFromDisposeScope();
-            var times = recorder.Times ?? throw new InvalidOperationException("The host did not run the sampler through the cache session.");
+            var generation = recorder.Generation ?? throw new InvalidOperationException("The host did not run the sampler through the cache session.");
             var features = recorder.Take();
             if (features.Count == 0)
             {
@@ -188,7 +189,7 @@ public sealed class LesaTrajectories : IDisposable
                 throw new InvalidOperationException("The host's model recorded no model-level features: attach the cache session to its transformer.");
             }
 
-            return (new LesaEpisode(samples, noise, output, features), times);
+            return (new LesaEpisode(samples, noise, output, features, generation.Cfg), [.. generation.Times]);
         }
         catch
         {
@@ -205,7 +206,7 @@ public sealed class LesaTrajectories : IDisposable
             tensors[FeaturePrefix + item] = features;
         }
 
-        var metadata = new EpisodeMetadata(fingerprint, host.Setup, [.. times], [.. episode.Samples], [.. episode.Samples.Select(host.DescribeSample)]);
+        var metadata = new EpisodeMetadata(fingerprint, host.Setup, [.. times], [.. episode.Samples], [.. episode.Samples.Select(host.DescribeSample)], episode.Cfg);
         WeightsSaver.Save(tensors, path, new WeightsSaveOptions { Metadata = new Dictionary<string, string> { [MetadataKey] = JsonSerializer.Serialize(metadata) } });
     }
 
@@ -218,9 +219,9 @@ public sealed class LesaTrajectories : IDisposable
         }
 
         var metadata = JsonSerializer.Deserialize<EpisodeMetadata>(json) ?? throw new FormatException($"'{path}': empty metadata.");
-        if (!header.Tensors.ContainsKey(NoiseKey) || !header.Tensors.ContainsKey(OutputKey))
+        if (!header.Tensors.ContainsKey(NoiseKey) || !header.Tensors.ContainsKey(OutputKey) || metadata.Cfg is null)
         {
-            throw new FormatException($"'{path}' lacks the noise or the output of its episode (recorded by an older version?): record the trajectories again.");
+            throw new FormatException($"'{path}' lacks the noise, the output or the CFG layout of its episode (recorded by an older version?): record the trajectories again.");
         }
 
         var targets = header.Tensors.ToDictionary(
@@ -240,22 +241,37 @@ public sealed class LesaTrajectories : IDisposable
             throw;
         }
 
-        var features = targets.Where(p => p.Key.StartsWith(FeaturePrefix, StringComparison.Ordinal)).ToDictionary(p => p.Key[FeaturePrefix.Length..], p => p.Value);
-        return (new LesaEpisode(metadata.Samples, targets[NoiseKey], targets[OutputKey], features), metadata.Times, metadata);
+        Dictionary<CacheItemKey, Tensor> features;
+        try
+        {
+            features = targets.Where(p => p.Key.StartsWith(FeaturePrefix, StringComparison.Ordinal)).ToDictionary(p => CacheItemKey.Parse(p.Key[FeaturePrefix.Length..]), p => p.Value);
+        }
+        catch (FormatException e)
+        {
+            foreach (var tensor in targets.Values)
+            {
+                tensor.Dispose();
+            }
+
+            throw new FormatException($"'{path}': {e.Message}", e);
+        }
+
+        return (new LesaEpisode(metadata.Samples, targets[NoiseKey], targets[OutputKey], features, metadata.Cfg.Value), metadata.Times, metadata);
     }
 
-    private sealed record EpisodeMetadata(string ModelFingerprint, string Setup, double[] Times, int[] Samples, string[] Descriptions);
+    private sealed record EpisodeMetadata(string ModelFingerprint, string Setup, double[] Times, int[] Samples, string[] Descriptions, [property: System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<CfgLayout>))] CfgLayout? Cfg);
 }
 
 /// <summary>One generation batch of a trajectory set: its samples, their initial noise, the features of every step and the output.</summary>
 public sealed class LesaEpisode : IDisposable
 {
-    internal LesaEpisode(IReadOnlyList<int> samples, Tensor noise, Tensor output, Dictionary<string, Tensor> features)
+    internal LesaEpisode(IReadOnlyList<int> samples, Tensor noise, Tensor output, Dictionary<CacheItemKey, Tensor> features, CfgLayout cfg)
     {
         Samples = samples;
         Noise = noise;
         Output = output;
         Features = features;
+        Cfg = cfg;
     }
 
     /// <summary>The host's sample indices.</summary>
@@ -267,8 +283,11 @@ public sealed class LesaEpisode : IDisposable
     /// <summary>The uncached run's output (what the host's Generate returns), float32 (host memory).</summary>
     public Tensor Output { get; }
 
-    /// <summary>Per cached item (e.g. "0:hidden"), its value at every step: [S, ...] float16 (host memory).</summary>
-    public IReadOnlyDictionary<string, Tensor> Features { get; }
+    /// <summary>Per cached item (e.g. branch 0's "hidden"), its value at every step: [S, ...] float16 (host memory).</summary>
+    public IReadOnlyDictionary<CacheItemKey, Tensor> Features { get; }
+
+    /// <summary>How the recorded sampler evaluated CFG (which rows or calls of the items are unconditional).</summary>
+    public CfgLayout Cfg { get; }
 
     /// <summary>Bytes held.</summary>
     public long Bytes => (Noise.NumberOfElements * Noise.ElementSize) + (Output.NumberOfElements * Output.ElementSize) + Features.Values.Sum(t => t.NumberOfElements * t.ElementSize);

@@ -1,3 +1,4 @@
+using LesaHiCache.Caching;
 using LesaHiCache.Caching.Forecasting;
 using static TorchSharp.torch;
 
@@ -11,23 +12,24 @@ namespace LesaHiCache.Lesa.Training;
 /// </summary>
 internal sealed class TrajectoryRecorder : IFeatureForecaster
 {
-    private readonly Dictionary<string, List<Tensor>> steps = [];
+    private readonly Dictionary<CacheItemKey, List<Tensor>> steps = [];
 
     public string Name => "trajectory recorder";
 
-    public IReadOnlyList<double>? Times { get; private set; }
+    /// <summary>The recorded generation's times, warm-up and CFG layout.</summary>
+    public GenerationInfo? Generation { get; private set; }
 
     public long StateBytes => steps.Values.Sum(list => list.Sum(t => t.NumberOfElements * t.ElementSize));
 
     public int ItemCount => steps.Count;
 
-    public void BeginGeneration(IReadOnlyList<double> sampleTimes)
+    public void BeginGeneration(GenerationInfo generation)
     {
         Clear();
-        Times = [.. sampleTimes];
+        Generation = generation;
     }
 
-    public void Observe(string item, Tensor features, StepPosition position)
+    public void Observe(CacheItemKey item, Tensor features, StepPosition position)
     {
         if (!steps.TryGetValue(item, out var list))
         {
@@ -44,11 +46,11 @@ internal sealed class TrajectoryRecorder : IFeatureForecaster
         list.Add(features.detach().to_type(ScalarType.Float16).cpu().DetachFromDisposeScope());
     }
 
-    public Tensor Forecast(string item, StepPosition position) =>
+    public Tensor Forecast(CacheItemKey item, StepPosition position) =>
         throw new InvalidOperationException("Trajectories are recorded with every step full.");
 
     /// <summary>The recorded items, each [S, ...] (the caller owns them); clears the recorder.</summary>
-    public Dictionary<string, Tensor> Take()
+    public Dictionary<CacheItemKey, Tensor> Take()
     {
         var result = steps.ToDictionary(p => p.Key, p => stack(p.Value).DetachFromDisposeScope());
         Clear();

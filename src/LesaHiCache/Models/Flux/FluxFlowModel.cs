@@ -28,10 +28,10 @@ public sealed class FluxFlowModel(FluxTransformer transformer, int heightTokens,
     public CacheSession? Cache { get; } = cache;
 
     /// <inheritdoc />
-    public void BeginGeneration(IReadOnlyList<double> times, long batch)
+    public void BeginGeneration(IReadOnlyList<double> times, long batch, CfgLayout cfg)
     {
         conditioningTables.Begin(times);
-        Cache?.BeginGeneration(times, batch);
+        Cache?.BeginGeneration(times, batch, cfg);
     }
 
     /// <inheritdoc />
