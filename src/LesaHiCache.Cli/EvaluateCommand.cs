@@ -35,6 +35,8 @@ internal static class EvaluateCommand
         var steps = new Option<int>("--steps") { DefaultValueFactory = _ => defaults.Steps, Description = "Sampler steps." };
         var prompts = new Option<int>("--prompts") { DefaultValueFactory = _ => defaults.Prompts, Description = "Prompts, drawn from the task grammar." };
         var promptSeed = new Option<int>("--prompt-seed") { DefaultValueFactory = _ => defaults.PromptSeed, Description = "Seed of the prompt sample." };
+        var excludePromptSeed = new Option<int>("--exclude-prompt-seed") { DefaultValueFactory = _ => defaults.PromptSeed, Description = "Grammar seed of prompts to keep out (with --exclude-prompts; e.g. the evaluation prompts when validating)." };
+        var excludePrompts = new Option<int>("--exclude-prompts") { DefaultValueFactory = _ => 0, Description = "How many prompts of --exclude-prompt-seed to keep out of the sample." };
         var noiseSeed = new Option<long>("--noise-seed") { DefaultValueFactory = _ => defaults.NoiseSeed, Description = "Noise seed of prompt 0 (prompt i: seed + i)." };
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => defaults.Batch, Description = "Images per generation." };
         var repeats = new Option<int>("--repeats") { DefaultValueFactory = _ => defaults.Repeats, Description = "Timing repeats (medians; speedups pair each batch with its reference)." };
@@ -45,7 +47,7 @@ internal static class EvaluateCommand
         var images = new Option<string?>("--save-images") { Description = "Write the reference and every run's images as PNG into this folder." };
         var command = new Command("evaluate", "Measure quality vs speedup of forecasters and schedules against the uncached reference.")
         {
-            model, methods, schedules, level, steps, prompts, promptSeed, noiseSeed, batch, repeats, guidance, json, markdown, plot, images,
+            model, methods, schedules, level, steps, prompts, promptSeed, excludePromptSeed, excludePrompts, noiseSeed, batch, repeats, guidance, json, markdown, plot, images,
         };
         command.SetAction(parse =>
         {
@@ -68,6 +70,7 @@ internal static class EvaluateCommand
                 Steps = parse.GetValue(steps),
                 Prompts = parse.GetValue(prompts),
                 PromptSeed = parse.GetValue(promptSeed),
+                ExcludedPrompts = new PromptGrammar(parse.GetValue(excludePromptSeed)).Take(Math.Max(0, parse.GetValue(excludePrompts))).Select(p => p.Text).ToHashSet(StringComparer.Ordinal),
                 NoiseSeed = parse.GetValue(noiseSeed),
                 Batch = parse.GetValue(batch),
                 Repeats = parse.GetValue(repeats),
@@ -161,7 +164,7 @@ internal static class EvaluateCommand
     {
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.AppendLine(string.Create(c, $"{report.Prompts} prompts (prompt seed {report.PromptSeed}, noise seeds {report.NoiseSeed}..{report.NoiseSeed + report.Prompts - 1}), {report.Steps} steps, batch {report.Batch}, CFG {report.GuidanceScale}, {report.Device}, {report.Threads} threads, median of {report.Repeats} repeat(s); wall speedup: median over repeats and batches of the reference's time on a batch over the run's time on it."));
+        text.AppendLine(string.Create(c, $"{report.Prompts} prompts (prompt seed {report.PromptSeed}{(report.ExcludedPrompts > 0 ? $" without {report.ExcludedPrompts} excluded prompts" : "")}, noise seeds {report.NoiseSeed}..{report.NoiseSeed + report.Prompts - 1}), {report.Steps} steps, batch {report.Batch}, CFG {report.GuidanceScale}, {report.Device}, {report.Threads} threads, median of {report.Repeats} repeat(s); wall speedup: median over repeats and batches of the reference's time on a batch over the run's time on it."));
         text.AppendLine(string.Create(c, $"Uncached reference: {report.Reference.SecondsPerImage:F3} s per image, fidelity {report.Reference.Fidelity:F3}."));
         text.AppendLine();
         text.AppendLine("| method | level | schedule | full steps | NFE speedup | wall speedup | PSNR (dB) | SSIM | rel. L1 | fidelity | cache (MiB) | forecast ms/step |");

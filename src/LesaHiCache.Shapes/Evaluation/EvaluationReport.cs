@@ -41,4 +41,9 @@ public sealed record EvaluationReport(
     [property: JsonPropertyName("threads")] int Threads,
     [property: JsonPropertyName("complete")] bool Complete,
     [property: JsonPropertyName("reference")] ReferenceResult Reference,
-    [property: JsonPropertyName("results")] IReadOnlyList<MethodResult> Results);
+    [property: JsonPropertyName("results")] IReadOnlyList<MethodResult> Results)
+{
+    /// <summary>How many prompts the sample skipped as excluded (e.g. evaluation prompts kept out of a validation run).</summary>
+    [JsonPropertyName("excluded_prompts")]
+    public int ExcludedPrompts { get; init; }
+}

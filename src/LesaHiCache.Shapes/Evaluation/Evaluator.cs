@@ -19,6 +19,9 @@ public sealed record EvaluationOptions
     /// <summary>Seed of the prompt sample.</summary>
     public int PromptSeed { get; init; } = 20261125;
 
+    /// <summary>Prompts the sample skips (e.g. the evaluation prompts, when choosing settings on validation prompts).</summary>
+    public IReadOnlySet<string> ExcludedPrompts { get; init; } = new HashSet<string>();
+
     /// <summary>Noise seed of prompt 0 (prompt i uses NoiseSeed + i).</summary>
     public long NoiseSeed { get; init; } = 7000;
 
@@ -65,7 +68,7 @@ public sealed class Evaluator(ShapesModel model, EvaluationOptions options)
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         var runs = Runs(methods, schedules);
-        var scenes = new PromptGrammar(options.PromptSeed).Take(options.Prompts);
+        var scenes = PromptGrammar.TakeExcept(options.PromptSeed, options.Prompts, options.ExcludedPrompts);
         var batches = Enumerable.Range(0, (options.Prompts + options.Batch - 1) / options.Batch).ToList();
         var totalGenerations = options.Repeats * batches.Count * (runs.Count + 1);
         var done = 0;
@@ -155,7 +158,10 @@ public sealed class Evaluator(ShapesModel model, EvaluationOptions options)
             options.Steps, imagesDone, options.PromptSeed, options.NoiseSeed, options.Batch, Math.Max(1, repeatsDone), options.GuidanceScale,
             model.Device.ToString(), get_num_threads(), complete,
             new ReferenceResult(referencePerImage, referenceFidelity.Count == 0 ? double.NaN : referenceFidelity.Take(imagesDone).Average()),
-            results);
+            results)
+        {
+            ExcludedPrompts = options.ExcludedPrompts.Count,
+        };
     }
 
     private (Tensor Images, double Seconds, double ForecastMs) Generate(List<string> prompts, List<long> seeds, ShapesGenerationOptions generation, CacheSession? session, CancellationToken cancellation)

@@ -39,6 +39,33 @@ public sealed class PromptGrammar
     /// <summary>The next <paramref name="count"/> prompts.</summary>
     public IReadOnlyList<ScenePrompt> Take(int count) => Enumerable.Range(0, count).Select(_ => Next()).ToList();
 
+    /// <summary>
+    /// The first <paramref name="count"/> prompts of <paramref name="seed"/>'s sequence that are not in
+    /// <paramref name="excluded"/> (with no exclusions, <see cref="Take"/>).
+    /// </summary>
+    public static IReadOnlyList<ScenePrompt> TakeExcept(int seed, int count, IReadOnlySet<string> excluded)
+    {
+        ArgumentNullException.ThrowIfNull(excluded);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var grammar = new PromptGrammar(seed);
+        var chosen = new List<ScenePrompt>();
+        for (var tries = 0; chosen.Count < count; tries++)
+        {
+            if (tries > (100 * count) + excluded.Count)
+            {
+                throw new InvalidOperationException($"Could not draw {count} prompts outside the {excluded.Count} excluded ones.");
+            }
+
+            var prompt = grammar.Next();
+            if (!excluded.Contains(prompt.Text))
+            {
+                chosen.Add(prompt);
+            }
+        }
+
+        return chosen;
+    }
+
     private SceneObject NewObject() => new(
         Pick(Vocabulary.Sizes).Word,
         Pick(Vocabulary.ObjectColors).Name,

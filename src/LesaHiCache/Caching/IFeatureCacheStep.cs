@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace LesaHiCache.Caching;
 
-/// <summary>Granularity of what is cached (ALGORITHMS.md section 1).</summary>
+/// <summary>Granularity of what is cached (docs/algorithms.md, section 2).</summary>
 public enum CacheLevel
 {
     /// <summary>Each block's branch outputs before their gates (attention and MLP of both streams; the fused single-stream projection).</summary>

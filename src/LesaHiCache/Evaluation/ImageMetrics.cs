@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace LesaHiCache.Evaluation;
 
 /// <summary>
-/// Similarity of images to a reference (ALGORITHMS.md section 7). Images are [B, C, H, W] with values
+/// Similarity of images to a reference (docs/algorithms.md, section 9). Images are [B, C, H, W] with values
 /// in [0, 1]; every metric returns one value per image. (No LPIPS: it needs a pretrained network.)
 /// </summary>
 public static class ImageMetrics

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace LesaHiCache.Lesa;
 
 /// <summary>
-/// A Kolmogorov-Arnold layer in the efficient-KAN formulation (ALGORITHMS.md section 4): per input
+/// A Kolmogorov-Arnold layer in the efficient-KAN formulation (docs/algorithms.md, section 8): per input
 /// feature a uniform grid of G + 2k + 1 knots on [a, b] extended by k knots on each side, the
 /// Cox-de Boor B-spline basis of order k (G + k values per input), and
 /// y = SiLU(x) W_base^T + flatten(B(x)) (W_spline * scaler)^T: two matmuls, never a batch x in x out tensor.

@@ -1,7 +1,7 @@
 namespace LesaHiCache.Lesa;
 
 /// <summary>
-/// Shape of a LESA predictor (ALGORITHMS.md section 3): the noise stages it is split into, the
+/// Shape of a LESA predictor (docs/algorithms.md, section 5): the noise stages it is split into, the
 /// history length K of each stage's mixer, and the hidden widths and grid of each stage's KAN gain.
 /// The defaults are the paper's: stages t &gt; 0.9, 0.5 &lt; t &lt;= 0.9, t &lt;= 0.5; K = 4, 8, 8;
 /// gain widths [S + 1, 256, 256, 1]; G = 5, k = 3 on [-3, 3].

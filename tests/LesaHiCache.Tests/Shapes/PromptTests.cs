@@ -20,6 +20,16 @@ public class PromptTests
     }
 
     [Fact]
+    public void TakeExcept_SkipsTheExcludedPrompts_AndKeepsTheOrderOfTheRest()
+    {
+        var all = new PromptGrammar(5).Take(40).Select(p => p.Text).ToList();
+        var excluded = new HashSet<string>(all.Where((_, i) => i % 3 == 0), StringComparer.Ordinal);
+        var kept = PromptGrammar.TakeExcept(5, 20, excluded).Select(p => p.Text).ToList();
+        Assert.Equal(all.Where(p => !excluded.Contains(p)).Take(20), kept);
+        Assert.Equal(all.Take(20), PromptGrammar.TakeExcept(5, 20, new HashSet<string>()).Select(p => p.Text));
+    }
+
+    [Fact]
     public void Parse_ReadsEveryAttribute()
     {
         var prompt = ScenePrompt.Parse("A small blue square at the top left and a large yellow triangle at the bottom right on a black background.");
