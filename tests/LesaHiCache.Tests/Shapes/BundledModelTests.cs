@@ -50,16 +50,21 @@ public class BundledModelTests
     }
 
     [Theory]
-    [InlineData(7, 10)]
-    [InlineData(10, 8)]
-    public void ShippedLesaPredictors_MatchTheBundledModelAndStayCloseToTheUncachedImages(int interval, int fullSteps)
+    [InlineData("lesa-5x", 10, null)]
+    [InlineData("lesa-6.25x", 8, null)]
+    [InlineData("interval:7:3", 10, null)]
+    [InlineData("interval:10:3", 8, null)]
+    [InlineData("lesa-5x", 10, LesaCfgExperts.Shared)]
+    [InlineData("lesa-6.25x", 8, LesaCfgExperts.Shared)]
+    public void ShippedLesaPredictors_MatchTheBundledModelAndStayCloseToTheUncachedImages(string scheduleName, int fullSteps, LesaCfgExperts? cfgExperts)
     {
         using var model = ShapesModel.Load(ShapesModel.BundledFolder);
-        var schedule = new FixedIntervalSchedule(interval, warmup: 3);
+        var schedule = LesaHiCache.Shapes.Evaluation.ScheduleSpec.Parse(scheduleName).Schedule;
         var times = new FlowMatchSchedule(50, TimestepShift.FluxDynamic, ShapesModel.TokensPerSide * ShapesModel.TokensPerSide).Times;
-        var path = LesaPredictor.FindIn(ShapesModel.BundledLesaFolder, ModelFingerprint.Of(model.Transformer), times, schedule);
+        var path = LesaPredictor.FindIn(ShapesModel.BundledLesaFolder, ModelFingerprint.Of(model.Transformer), times, schedule, cfgExperts);
         using var predictor = LesaPredictor.Load(path);
         Assert.Equal(fullSteps, predictor.Info.FullSteps!.Count);
+        Assert.Equal(cfgExperts ?? LesaPredictor.DefaultCfgExperts, predictor.Info.CfgExperts);
 
         using var reference = model.Generate(Prompts, [1, 2, 3, 4]);
         using var session = new CacheSession(predictor.CacheConfig(schedule));
