@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LesaHiCache.Caching;
+using LesaHiCache.Evaluation;
 using LesaHiCache.Lesa;
 using LesaHiCache.Shapes.Evaluation;
 using LesaHiCache.Shapes.Model;
@@ -39,7 +40,7 @@ internal static class EvaluateCommand
         var excludePrompts = new Option<int>("--exclude-prompts") { DefaultValueFactory = _ => 0, Description = "How many prompts of --exclude-prompt-seed to keep out of the sample." };
         var noiseSeed = new Option<long>("--noise-seed") { DefaultValueFactory = _ => defaults.NoiseSeed, Description = "Noise seed of prompt 0 (prompt i: seed + i)." };
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => defaults.Batch, Description = "Images per generation." };
-        var repeats = new Option<int>("--repeats") { DefaultValueFactory = _ => defaults.Repeats, Description = "Timing repeats (medians; speedups pair each batch with its reference)." };
+        var repeats = new Option<int>("--repeats") { DefaultValueFactory = _ => defaults.Repeats, Description = $"Timing repeats (medians; speedups pair each batch with its reference); 0: enough for {EvaluationOptions.MinPairs} pairs." };
         var guidance = new Option<double>("--guidance") { DefaultValueFactory = _ => defaults.GuidanceScale, Description = "CFG scale of every generation." };
         var json = new Option<string?>("--json") { Description = "Write the report as JSON." };
         var markdown = new Option<string?>("--markdown") { Description = "Write the table as Markdown." };
@@ -76,9 +77,9 @@ internal static class EvaluateCommand
                 Repeats = parse.GetValue(repeats),
                 GuidanceScale = parse.GetValue(guidance),
             };
-            if (options.Steps < 1 || options.Prompts < 1 || options.Batch < 1 || options.Repeats < 1)
+            if (options.Steps < 1 || options.Prompts < 1 || options.Batch < 1 || options.Repeats < 0)
             {
-                Console.Error.WriteLine("error: --steps, --prompts, --batch and --repeats must be at least 1.");
+                Console.Error.WriteLine("error: --steps, --prompts and --batch must be at least 1, --repeats at least 0.");
                 return 2;
             }
 
@@ -107,6 +108,11 @@ internal static class EvaluateCommand
 
         var table = Markdown(report);
         Console.WriteLine(table);
+        foreach (var disturbed in report.Results.Where(r => r.Disturbed))
+        {
+            Console.Error.WriteLine($"warning: {disturbed.Method} {disturbed.Schedule}: the machine was disturbed during this run ({disturbed.DisturbedBecause}); its wall speedup is not trustworthy: rerun on a quiet machine.");
+        }
+
         if (!report.Complete)
         {
             Console.Error.WriteLine($"Stopped early: figures cover the {report.Prompts} prompts completed.");
@@ -164,14 +170,14 @@ internal static class EvaluateCommand
     {
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.AppendLine(string.Create(c, $"{report.Prompts} prompts (prompt seed {report.PromptSeed}{(report.ExcludedPrompts > 0 ? $" without {report.ExcludedPrompts} excluded prompts" : "")}, noise seeds {report.NoiseSeed}..{report.NoiseSeed + report.Prompts - 1}), {report.Steps} steps, batch {report.Batch}, CFG {report.GuidanceScale}, {report.Device}, {report.Threads} threads, median of {report.Repeats} repeat(s); wall speedup: median over repeats and batches of the reference's time on a batch over the run's time on it."));
+        text.AppendLine(string.Create(c, $"{report.Prompts} prompts (prompt seed {report.PromptSeed}{(report.ExcludedPrompts > 0 ? $" without {report.ExcludedPrompts} excluded prompts" : "")}, noise seeds {report.NoiseSeed}..{report.NoiseSeed + report.Prompts - 1}), {report.Steps} steps, batch {report.Batch}, CFG {report.GuidanceScale}, {report.Device}, {report.Threads} threads, {report.Repeats} repeat(s). Wall speedup: median over (repeat, batch) pairs of the reference's time on a batch over the run's time on it, with the pairs' P10-P90 and their count; \"disturbed\" marks a median above the NFE speedup or P90/P10 above {PairedSpeedup.WideSpread} (rerun those on a quiet machine). PSNR and SSIM compare the displayed images: clamped to [0, 1] and rounded to 8 bits, as the saved PNGs."));
         text.AppendLine(string.Create(c, $"Uncached reference: {report.Reference.SecondsPerImage:F3} s per image, fidelity {report.Reference.Fidelity:F3}."));
         text.AppendLine();
-        text.AppendLine("| method | level | schedule | full steps | NFE speedup | wall speedup | PSNR (dB) | SSIM | rel. L1 | fidelity | cache (MiB) | forecast ms/step |");
-        text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| method | level | schedule | full steps | NFE speedup | wall speedup | P10-P90 (pairs) | PSNR (dB) | SSIM | rel. L1 | fidelity | cache (MiB) | forecast ms/step |");
+        text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in report.Results)
         {
-            text.AppendLine(string.Create(c, $"| {r.Method} | {r.Level} | {r.Schedule} | {r.FullSteps:0.#} | {r.NfeSpeedup:F2}x | {r.WallSpeedup:F2}x | {r.PsnrDb:F2} | {r.Ssim:F4} | {r.RelativeL1:F4} | {r.Fidelity:F3} | {r.CacheMib:F2} | {r.ForecastMsPerStep:F2} |"));
+            text.AppendLine(string.Create(c, $"| {r.Method} | {r.Level} | {r.Schedule} | {r.FullSteps:0.#} | {r.NfeSpeedup:F2}x | {r.WallSpeedup:F2}x{(r.Disturbed ? " (disturbed)" : "")} | {r.WallSpeedupP10:F2}-{r.WallSpeedupP90:F2} ({r.Pairs}) | {r.PsnrDb:F2} | {r.Ssim:F4} | {r.RelativeL1:F4} | {r.Fidelity:F3} | {r.CacheMib:F2} | {r.ForecastMsPerStep:F2} |"));
         }
 
         return text.ToString();

@@ -28,8 +28,20 @@ public sealed record EvaluationOptions
     /// <summary>Images per generation.</summary>
     public int Batch { get; init; } = 8;
 
-    /// <summary>Timing repeats (medians are reported); images come from the first.</summary>
-    public int Repeats { get; init; } = 1;
+    /// <summary>
+    /// Timing repeats (medians are reported); images come from the first. 0 (the default): enough
+    /// repeats for at least <see cref="MinPairs"/> paired batches.
+    /// </summary>
+    public int Repeats { get; init; }
+
+    /// <summary>Paired batches the default repeats give at least: fewer pairs make a median that a slow spell of the machine can move.</summary>
+    public const int MinPairs = 12;
+
+    /// <summary>The repeats a run makes: <see cref="Repeats"/>, or enough for <see cref="MinPairs"/> pairs.</summary>
+    public int ResolvedRepeats => Repeats > 0 ? Repeats : Math.Max(1, (MinPairs + Batches - 1) / Batches);
+
+    /// <summary>Batches per repeat.</summary>
+    public int Batches => (Prompts + Batch - 1) / Batch;
 
     /// <summary>CFG scale of the generations.</summary>
     public double GuidanceScale { get; init; } = new ShapesGenerationOptions().GuidanceScale;
@@ -69,13 +81,14 @@ public sealed class Evaluator(ShapesModel model, EvaluationOptions options)
         ArgumentNullException.ThrowIfNull(options);
         var runs = Runs(methods, schedules);
         var scenes = PromptGrammar.TakeExcept(options.PromptSeed, options.Prompts, options.ExcludedPrompts);
-        var batches = Enumerable.Range(0, (options.Prompts + options.Batch - 1) / options.Batch).ToList();
-        var totalGenerations = options.Repeats * batches.Count * (runs.Count + 1);
+        var batches = Enumerable.Range(0, options.Batches).ToList();
+        var repeats = options.ResolvedRepeats;
+        var totalGenerations = repeats * batches.Count * (runs.Count + 1);
         var done = 0;
         // Seconds per (repeat, batch); a batch counts once every run of it has finished.
-        var referenceSeconds = new double[options.Repeats, batches.Count];
-        var runSeconds = new double[runs.Count, options.Repeats, batches.Count];
-        var completeInRepeat = new int[options.Repeats];
+        var referenceSeconds = new double[repeats, batches.Count];
+        var runSeconds = new double[runs.Count, repeats, batches.Count];
+        var completeInRepeat = new int[repeats];
         var accumulators = runs.Select(_ => new RunAccumulator()).ToList();
         var referenceFidelity = new List<double>();
         var completeBatches = 0;
@@ -85,7 +98,7 @@ public sealed class Evaluator(ShapesModel model, EvaluationOptions options)
 
         try
         {
-            for (var repeat = 0; repeat < options.Repeats; repeat++)
+            for (var repeat = 0; repeat < repeats; repeat++)
             {
                 foreach (var b in batches)
                 {
@@ -151,8 +164,8 @@ public sealed class Evaluator(ShapesModel model, EvaluationOptions options)
             var perImage = Median(timedRepeats.Select(i => PerImage(b => runSeconds[r, i, b], i)));
             // Paired: each batch's run against the reference generated just before it on the same
             // prompts, so a slow spell of the machine weighs on both sides of a ratio.
-            var speedup = Median(timedRepeats.SelectMany(i => Enumerable.Range(0, completeInRepeat[i]).Select(b => referenceSeconds[i, b] / runSeconds[r, i, b])));
-            return accumulators[r].Result(run.Method, run.Schedule, options.Steps, speedup, perImage);
+            var pairs = timedRepeats.SelectMany(i => Enumerable.Range(0, completeInRepeat[i]).Select(b => referenceSeconds[i, b] / runSeconds[r, i, b])).ToList();
+            return accumulators[r].Result(run.Method, run.Schedule, options.Steps, pairs, perImage);
         }).ToList();
         return new EvaluationReport(
             options.Steps, imagesDone, options.PromptSeed, options.NoiseSeed, options.Batch, Math.Max(1, repeatsDone), options.GuidanceScale,
@@ -189,11 +202,7 @@ public sealed class Evaluator(ShapesModel model, EvaluationOptions options)
         progress?.Invoke((double)done / total, what);
     }
 
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
+    private static double Median(IEnumerable<double> values) => PairedSpeedup.Quantile(values.Order().ToArray(), 0.5);
 
     /// <summary>Per-image quality and cache figures of one run, over the batches of the first repeat.</summary>
     private sealed class RunAccumulator
@@ -209,10 +218,10 @@ public sealed class Evaluator(ShapesModel model, EvaluationOptions options)
         public void Add(Tensor images, Tensor reference, IReadOnlyList<ScenePrompt> scenes, IReadOnlyList<byte[]> rgb, CacheStatistics statistics, double forecastMsPerStep)
         {
             using var scope = NewDisposeScope();
-            var unit = (images + 1) / 2;
-            var referenceUnit = (reference + 1) / 2;
-            psnr.AddRange(ImageMetrics.PsnrDb(unit, referenceUnit));
-            ssim.AddRange(ImageMetrics.Ssim(unit, referenceUnit));
+            var shown = ShapesModel.ToDisplay(images);
+            var referenceShown = ShapesModel.ToDisplay(reference);
+            psnr.AddRange(ImageMetrics.PsnrDb(shown, referenceShown));
+            ssim.AddRange(ImageMetrics.Ssim(shown, referenceShown));
             relativeL1.AddRange(ImageMetrics.RelativeL1(images, reference));
             fidelity.AddRange(scenes.Zip(rgb, (scene, image) => FidelityScorer.Score(image, scene).Score));
             fullSteps.Add(statistics.FullSteps.Count);
@@ -223,13 +232,21 @@ public sealed class Evaluator(ShapesModel model, EvaluationOptions options)
             }
         }
 
-        public MethodResult Result(MethodSpec method, ScheduleSpec schedule, int steps, double wallSpeedup, double secondsPerImage)
+        public MethodResult Result(MethodSpec method, ScheduleSpec schedule, int steps, IReadOnlyList<double> pairRatios, double secondsPerImage)
         {
             double Mean(List<double> values) => values.Count == 0 ? double.NaN : values.Average();
             var full = Mean(fullSteps);
+            var speedup = new PairedSpeedup(pairRatios, steps / full);
             return new MethodResult(
-                method.Text, schedule.Text, method.Level.ToString().ToLowerInvariant(), full, steps / full, wallSpeedup, secondsPerImage,
-                Mean(psnr), Mean(ssim), Mean(relativeL1), Mean(fidelity), cacheBytes.Count == 0 ? double.NaN : cacheBytes.Max() / (1024.0 * 1024.0), Mean(forecastMs));
+                method.Text, schedule.Text, method.Level.ToString().ToLowerInvariant(), full, steps / full, speedup.Median, secondsPerImage,
+                Mean(psnr), Mean(ssim), Mean(relativeL1), Mean(fidelity), cacheBytes.Count == 0 ? double.NaN : cacheBytes.Max() / (1024.0 * 1024.0), Mean(forecastMs))
+            {
+                Pairs = speedup.Pairs,
+                WallSpeedupP10 = speedup.P10,
+                WallSpeedupP90 = speedup.P90,
+                Disturbed = speedup.Disturbed,
+                DisturbedBecause = speedup.DisturbedBecause,
+            };
         }
     }
 }

@@ -1,6 +1,7 @@
 using LesaHiCache.Caching;
 using LesaHiCache.Caching.Forecasting;
 using LesaHiCache.Caching.Schedules;
+using LesaHiCache.Evaluation;
 using LesaHiCache.Layers;
 using LesaHiCache.Shapes.Evaluation;
 using LesaHiCache.Shapes.Model;
@@ -68,7 +69,7 @@ public class EvaluationTests
     {
         manual_seed(3);
         using var model = ShapesModel.Create(new ModuleBuild(CPU, ScalarType.Float32), ShapesModel.DefaultTransformerConfig with { NumLayers = 1, NumSingleLayers = 1 });
-        var evaluator = new Evaluator(model, new EvaluationOptions { Steps = 6, Prompts = 3, Batch = 2 });
+        var evaluator = new Evaluator(model, new EvaluationOptions { Steps = 6, Prompts = 3, Batch = 2, Repeats = 1 });
         var batches = new List<GeneratedBatch>();
         var report = evaluator.Run(
             MethodSpec.ParseList("none,fora,hicache"),
@@ -85,8 +86,71 @@ public class EvaluationTests
         Assert.All(skipping, r => Assert.Equal(6.0 / 4, r.NfeSpeedup)); // full steps 0, 1, 2, 4
         Assert.All(skipping, r => Assert.True(double.IsFinite(r.PsnrDb) && r.CacheMib > 0 && r.ForecastMsPerStep > 0));
         Assert.All(report.Results, r => Assert.True(double.IsFinite(r.WallSpeedup) && r.WallSpeedup > 0 && r.SecondsPerImage > 0));
+        Assert.All(report.Results, r => Assert.Equal(2, r.Pairs)); // one repeat of two batches
+        Assert.All(report.Results, r => Assert.InRange(r.WallSpeedup, r.WallSpeedupP10, r.WallSpeedupP90));
         Assert.Equal(2 * 5, batches.Count); // 2 batches x (reference + 4 runs)
         Assert.Equal(3, batches.Where(b => b.Run == -1).Sum(b => b.Images.Count));
+    }
+
+    [Fact]
+    public void PairedSpeedup_FlagsAMedianAboveTheNfeBound_AndAWideSpread()
+    {
+        // Twelve pairs; quantiles by linear interpolation: P10 at rank 1.1, median at 5.5, P90 at 9.9.
+        double[] quiet = [4.70, 4.72, 4.74, 4.75, 4.76, 4.77, 4.78, 4.79, 4.80, 4.81, 4.83, 4.85];
+        var ok = new PairedSpeedup(quiet, nfeSpeedup: 5);
+        Assert.Equal(12, ok.Pairs);
+        Assert.Equal((4.77 + 4.78) / 2, ok.Median, 12);
+        Assert.Equal(4.72 + (0.1 * 0.02), ok.P10, 12);
+        Assert.Equal(4.81 + (0.9 * 0.02), ok.P90, 12);
+        Assert.False(ok.Disturbed);
+        Assert.Null(ok.DisturbedBecause);
+
+        var aboveBound = new PairedSpeedup([.. quiet.Select(r => r + 0.5)], nfeSpeedup: 5);
+        Assert.True(aboveBound.Disturbed);
+        Assert.Contains("above the 5.00x NFE bound", aboveBound.DisturbedBecause, StringComparison.Ordinal);
+
+        double[] spread = [2.0, 2.5, 3.0, 4.70, 4.72, 4.74, 4.75, 4.76, 4.77, 4.78, 4.79, 4.80];
+        var wide = new PairedSpeedup(spread, nfeSpeedup: 5);
+        Assert.True(wide.Median < 5);
+        Assert.True(wide.Disturbed);
+        Assert.Contains("spread", wide.DisturbedBecause, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Metrics_CompareTheDisplayedImages_SoValuesOutsideTheRangeDoNotCount()
+    {
+        // An output that overshoots [-1, 1] differs from the reference before clamping, not as displayed.
+        using var reference = full(1, 3, 4, 4, 1.0f);
+        using var overshoot = full(1, 3, 4, 4, 1.0f);
+        using (no_grad())
+        {
+            overshoot[0, 0, 0, 0] = tensor(1.7f);
+        }
+
+        using var rawA = (overshoot + 1) / 2;
+        using var rawB = (reference + 1) / 2;
+        Assert.True(double.IsFinite(ImageMetrics.PsnrDb(rawA, rawB)[0]));
+        using var shownA = ShapesModel.ToDisplay(overshoot);
+        using var shownB = ShapesModel.ToDisplay(reference);
+        Assert.Equal(double.PositiveInfinity, ImageMetrics.PsnrDb(shownA, shownB)[0]);
+        // Displayed values are the PNG's 8-bit levels.
+        using var mid = full(1, 3, 1, 1, 0.3f);
+        using var shownMid = ShapesModel.ToDisplay(mid);
+        Assert.Equal(Math.Round(1.3 * 127.5) / 255, shownMid.flatten()[0].item<float>(), 6);
+        Assert.Equal(ShapesModel.ToRgb(mid[0])[0] / 255.0, shownMid.flatten()[0].item<float>(), 6);
+    }
+
+    [Theory]
+    [InlineData(32, 8, 3)]
+    [InlineData(64, 8, 2)]
+    [InlineData(8, 8, 12)]
+    [InlineData(3, 2, 6)]
+    public void DefaultRepeats_GiveAtLeastTwelvePairs(int prompts, int batch, int repeats)
+    {
+        var options = new EvaluationOptions { Prompts = prompts, Batch = batch };
+        Assert.Equal(repeats, options.ResolvedRepeats);
+        Assert.True(options.ResolvedRepeats * options.Batches >= EvaluationOptions.MinPairs);
+        Assert.Equal(5, (options with { Repeats = 5 }).ResolvedRepeats);
     }
 
     [Fact]
@@ -95,7 +159,7 @@ public class EvaluationTests
         manual_seed(4);
         using var model = ShapesModel.Create(new ModuleBuild(CPU, ScalarType.Float32), ShapesModel.DefaultTransformerConfig with { NumLayers = 1, NumSingleLayers = 1 });
         using var cancel = new CancellationTokenSource();
-        var report = new Evaluator(model, new EvaluationOptions { Steps = 4, Prompts = 4, Batch = 2 }).Run(
+        var report = new Evaluator(model, new EvaluationOptions { Steps = 4, Prompts = 4, Batch = 2, Repeats = 1 }).Run(
             MethodSpec.ParseList("fora"),
             ScheduleSpec.ParseList("interval:2:1"),
             progress: (fraction, _) => { if (fraction >= 0.75) cancel.Cancel(); },
