@@ -43,12 +43,13 @@ internal static class ModelCardCommand
 
         var evaluation = CliLogging.WithProgress("generating", report => FidelityEvaluation.Run(
             model, count, promptSeed, noiseSeed, options, batch, done => report((double)done / count, $"{done}/{count} images"), cancel.Token));
-        Console.WriteLine(string.Create(c, $"Mean fidelity over {count} prompts (prompt seed {promptSeed}, noise seeds {noiseSeed}..{noiseSeed + count - 1}), {steps} steps: {evaluation.Mean:F4}"));
+        Console.WriteLine(string.Create(c, $"Mean fidelity over {count} prompts (prompt seed {promptSeed}, noise seeds {noiseSeed}..{noiseSeed + count - 1}), {steps} steps: {evaluation.Mean:F4} (one object: {evaluation.MeanOf(1):F4} over {evaluation.CountOf(1)}; two objects: {evaluation.MeanOf(2):F4} over {evaluation.CountOf(2)})"));
 
-        var (repeatable, singleSeconds) = CheckDeterminism(model, evaluation.Prompts[0], noiseSeed, options);
+        var (repeatable, singleSeconds) = CheckDeterminism(model, evaluation.Prompts[0].Text, noiseSeed, options);
         Console.WriteLine(string.Create(c, $"Same prompt and seed twice: {(repeatable ? "bit-identical" : "DIFFERENT")}; one image alone: {singleSeconds:F2} s"));
 
         RgbImage.SaveGrid(evaluation.Images.Take(16).ToList(), SceneLayout.ImageSize, 8, Path.Combine(folder, "samples.png"), scale: 4);
+        var objects = evaluation.Reports.SelectMany(r => r.Objects).ToList();
         var losses = ReadLosses(Path.Combine(folder, "loss.csv"));
         PlotLosses(losses, Path.Combine(folder, "loss.png"));
         File.WriteAllText(Path.Combine(folder, "fidelity.json"), JsonSerializer.Serialize(new
@@ -59,11 +60,20 @@ internal static class ModelCardCommand
             steps,
             guidance_scale = options.GuidanceScale,
             mean_fidelity = evaluation.Mean,
+            one_object_fidelity = evaluation.MeanOf(1),
+            two_object_fidelity = evaluation.MeanOf(2),
+            objects = objects.Count,
+            objects_found = objects.Count(o => o.Found),
+            positions_correct = objects.Count(o => o.PositionCorrect),
+            sizes_correct = objects.Count(o => o.SizeCorrect),
+            shapes_correct = objects.Count(o => o.ShapeCorrect),
+            backgrounds_correct = evaluation.Reports.Count(r => r.BackgroundCorrect),
+            spurious_blobs = evaluation.Reports.Sum(r => r.Spurious.Count),
             seconds_per_image_batched = evaluation.SecondsPerImage,
             batch,
             seconds_single_image = singleSeconds,
             bit_identical_repeat = repeatable,
-            per_prompt = evaluation.Prompts.Zip(evaluation.Scores, (p, s) => new { prompt = p, fidelity = s }),
+            per_prompt = evaluation.Prompts.Zip(evaluation.Reports, (p, r) => new { prompt = p.Text, fidelity = r.Score, found = r.Explain() }),
         }, Indented));
         File.WriteAllText(Path.Combine(folder, "README.md"), Card(folder, model, evaluation, losses, steps, batch, singleSeconds, repeatable, options));
         Console.WriteLine($"Wrote {Path.Combine(folder, "README.md")}, loss.png, samples.png, fidelity.json");
@@ -109,17 +119,20 @@ internal static class ModelCardCommand
         card.AppendLine();
         card.AppendLine("A small text-to-image model of the FLUX.1 architecture, trained here on the synthetic shapes task");
         card.AppendLine("(`LesaHiCache.Shapes.Task`): 32x32 RGB images of one or two colored shapes on a colored background,");
-        card.AppendLine("generated directly in pixel space (4x4 patches: 8x8 = 64 image tokens of 48 channels; 24 text tokens).");
+        card.AppendLine(string.Create(c, $"generated directly in pixel space (4x4 patches: 8x8 = 64 image tokens of 48 channels; {model.TextTokens} text tokens)."));
         card.AppendLine();
         card.AppendLine("| | |");
         card.AppendLine("|---|---|");
         card.AppendLine(string.Create(c, $"| transformer | {config.NumLayers} double-stream + {config.NumSingleLayers} single-stream blocks, width {config.InnerDim} ({config.NumAttentionHeads} heads x {config.AttentionHeadDim}), RoPE axes [{string.Join(", ", config.AxesDimsRope)}], no guidance embedding: {summary.Total:N0} parameters |"));
-        card.AppendLine(string.Create(c, $"| text encoder | word tokenizer ({model.Tokenizer.VocabularySize} ids), {model.TextEncoder.Config.Layers}-layer transformer encoder, width {model.TextEncoder.Config.HiddenSize}: {textParameters:N0} parameters |"));
+        var segments = model.TextEncoder.Config.Segments > 0 ? string.Create(c, $", with per-object segments: every word gets its object's (or the background's) segment embedding and {model.TextEncoder.Config.Segments} segment tokens follow the {model.Tokenizer.MaxLength} word tokens, one per object and one for the background") : "";
+        card.AppendLine(string.Create(c, $"| text encoder | word tokenizer ({model.Tokenizer.VocabularySize} ids), {model.TextEncoder.Config.Layers}-layer transformer encoder, width {model.TextEncoder.Config.HiddenSize}{segments}: {textParameters:N0} parameters |"));
         card.AppendLine(string.Create(c, $"| weights | float32 safetensors, {bytes / 1e6:F1} MB in all (EMA weights) |"));
-        card.AppendLine(string.Create(c, $"| training | {t.GetProperty("Steps").GetInt32()} steps x {o.GetProperty("BatchSize").GetInt32()} images, AdamW lr {o.GetProperty("LearningRate").GetDouble()} (warm-up {o.GetProperty("WarmupSteps").GetInt32()}, cosine to 10%), weight decay {o.GetProperty("WeightDecay").GetDouble()}, clip {o.GetProperty("GradientClip").GetDouble()}, EMA {o.GetProperty("EmaDecay").GetDouble()}, conditioning dropout {o.GetProperty("ConditioningDropout").GetDouble()}, logit-normal t, data seed {o.GetProperty("DataSeed").GetInt32()} |"));
+        card.AppendLine(string.Create(c, $"| training | {t.GetProperty("Steps").GetInt32()} steps x {o.GetProperty("BatchSize").GetInt32()} images, AdamW lr {o.GetProperty("LearningRate").GetDouble()} (warm-up {o.GetProperty("WarmupSteps").GetInt32()}, cosine to 10%), weight decay {o.GetProperty("WeightDecay").GetDouble()}, clip {o.GetProperty("GradientClip").GetDouble()}, EMA {o.GetProperty("EmaDecay").GetDouble()}, conditioning dropout {o.GetProperty("ConditioningDropout").GetDouble()}, {(o.TryGetProperty("TwoObjectShare", out var share) ? share.GetDouble() : 0.5):P0} two-object prompts, logit-normal t, data seed {o.GetProperty("DataSeed").GetInt32()} |"));
         card.AppendLine(string.Create(c, $"| wall time | {t.GetProperty("WallSeconds").GetDouble() / 60:F1} min on {t.GetProperty("Device").GetString()} with {t.GetProperty("Threads").GetInt32()} threads (2-core AMD EPYC 2.6 GHz) |"));
         card.AppendLine(string.Create(c, $"| final loss | {t.GetProperty("FinalLoss").GetDouble():F4} (mean of the last {o.GetProperty("LogEvery").GetInt32()} steps) |"));
-        card.AppendLine(string.Create(c, $"| prompt fidelity | **{evaluation.Mean:F3}** mean over {evaluation.Prompts.Count} prompts (prompt seed {evaluation.PromptSeed}, noise seeds {evaluation.NoiseSeed}..{evaluation.NoiseSeed + evaluation.Prompts.Count - 1}; neither used in training), {steps} steps, CFG {options.GuidanceScale} |"));
+        card.AppendLine(string.Create(c, $"| prompt fidelity | **{evaluation.Mean:F3}** mean over {evaluation.Prompts.Count} prompts (prompt seed {evaluation.PromptSeed}, noise seeds {evaluation.NoiseSeed}..{evaluation.NoiseSeed + evaluation.Prompts.Count - 1}; neither used in training), {steps} steps, CFG {options.GuidanceScale}: one-object prompts {evaluation.MeanOf(1):F3} ({evaluation.CountOf(1)}), two-object prompts {evaluation.MeanOf(2):F3} ({evaluation.CountOf(2)}) |"));
+        var objects = evaluation.Reports.SelectMany(r => r.Objects).ToList();
+        card.AppendLine(string.Create(c, $"| what the score found | of {objects.Count} objects: color {objects.Count(o => o.Found)}, position {objects.Count(o => o.PositionCorrect)}, size {objects.Count(o => o.SizeCorrect)}, shape {objects.Count(o => o.ShapeCorrect)}; backgrounds {evaluation.Reports.Count(r => r.BackgroundCorrect)}/{evaluation.Prompts.Count}; {evaluation.Reports.Sum(r => r.Spurious.Count)} spurious blobs in {evaluation.Reports.Count(r => r.Spurious.Count > 0)} images ([docs/shapes-task.md](../../docs/shapes-task.md)) |"));
         card.AppendLine(string.Create(c, $"| speed | {evaluation.SecondsPerImage:F2} s per {steps}-step image in batches of {batch}, {singleSeconds:F2} s for one image alone (CFG doubles the batch) |"));
         card.AppendLine(string.Create(c, $"| determinism | same prompt + seed twice: {(repeatable ? "bit-identical" : "NOT identical")} |"));
         card.AppendLine();
@@ -149,7 +162,7 @@ internal static class ModelCardCommand
         card.AppendLine();
         for (var i = 0; i < Math.Min(16, evaluation.Prompts.Count); i++)
         {
-            card.AppendLine(string.Create(c, $"{i + 1}. {evaluation.Prompts[i]} (fidelity {evaluation.Scores[i]:F2})"));
+            card.AppendLine(string.Create(c, $"{i + 1}. {evaluation.Prompts[i].Text} (fidelity {evaluation.Reports[i].Score:F2}: {evaluation.Reports[i].Explain()})"));
         }
 
         return card.ToString();

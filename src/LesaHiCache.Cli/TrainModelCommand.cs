@@ -17,12 +17,13 @@ internal static class TrainModelCommand
         var batch = new Option<int>("--batch") { Description = "Images per step.", DefaultValueFactory = _ => defaults.BatchSize };
         var lr = new Option<double>("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
         var dataSeed = new Option<int>("--data-seed") { Description = "Seed of the training data stream.", DefaultValueFactory = _ => defaults.DataSeed };
+        var twoObjectShare = new Option<double>("--two-object-share") { Description = "Share of training prompts with two objects.", DefaultValueFactory = _ => defaults.TwoObjectShare };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => defaults.CheckpointEvery };
         var threads = new Option<int>("--threads") { Description = "Torch threads (0: default).", DefaultValueFactory = _ => 0 };
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => cuda.is_available() ? "cuda" : "cpu" };
         var command = new Command("train-model", "Train the bundled shapes text-to-image model (rectified flow, EMA, resumable checkpoints).")
         {
-            output, steps, batch, lr, dataSeed, checkpointEvery, threads, device,
+            output, steps, batch, lr, dataSeed, twoObjectShare, checkpointEvery, threads, device,
         };
         command.SetAction(parse =>
         {
@@ -32,6 +33,7 @@ internal static class TrainModelCommand
                 BatchSize = parse.GetValue(batch),
                 LearningRate = parse.GetValue(lr),
                 DataSeed = parse.GetValue(dataSeed),
+                TwoObjectShare = parse.GetValue(twoObjectShare),
                 CheckpointEvery = parse.GetValue(checkpointEvery),
                 Threads = parse.GetValue(threads),
             };

@@ -46,6 +46,9 @@ public sealed class ShapesModel : IDisposable
         AxesDimsRope = [16, 24, 24],
     };
 
+    /// <summary>The words that open a prompt's per-object segments in new models: "and" (the second object) and "on" (the background).</summary>
+    public static IReadOnlyList<string> SegmentSeparators { get; } = ["and", "on"];
+
     /// <summary>Where apps find the model shipped with the package (copied next to the app).</summary>
     public static string BundledFolder => Path.Combine(AppContext.BaseDirectory, "models", "shapes-flux");
 
@@ -61,6 +64,9 @@ public sealed class ShapesModel : IDisposable
     /// <summary>The image transformer.</summary>
     public FluxTransformer Transformer { get; }
 
+    /// <summary>Text tokens the transformer sees per prompt: the word tokens and, for per-object encoders, one per segment.</summary>
+    public int TextTokens => Tokenizer.MaxLength + TextEncoder.Config.Segments;
+
     /// <summary>Where the parameters live.</summary>
     public Device Device => Transformer.parameters().First().device;
 
@@ -70,7 +76,13 @@ public sealed class ShapesModel : IDisposable
         ArgumentNullException.ThrowIfNull(build);
         var tokenizer = new WordTokenizer();
         transformerConfig ??= DefaultTransformerConfig;
-        textConfig ??= new ShapesTextEncoderConfig { VocabSize = tokenizer.VocabularySize, MaxLength = tokenizer.MaxLength, HiddenSize = transformerConfig.JointAttentionDim };
+        textConfig ??= new ShapesTextEncoderConfig
+        {
+            VocabSize = tokenizer.VocabularySize,
+            MaxLength = tokenizer.MaxLength,
+            HiddenSize = transformerConfig.JointAttentionDim,
+            SegmentSeparatorIds = [.. SegmentSeparators.Select(tokenizer.IdOf)],
+        };
         if (textConfig.HiddenSize != transformerConfig.JointAttentionDim || textConfig.HiddenSize != transformerConfig.PooledProjectionDim)
         {
             throw new ArgumentException("The text encoder width must equal the transformer's joint_attention_dim and pooled_projection_dim.");
@@ -203,6 +215,18 @@ public sealed class ShapesModel : IDisposable
 
     /// <summary>Images [B, 3, 32, 32] to packed tokens [B, 64, 48].</summary>
     public static Tensor ToTokens(Tensor images) => FluxPositions.Pack(images, Patch);
+
+    /// <summary>
+    /// Images [B, 3, H, W] (values in [-1, 1], or beyond) as they are displayed and saved: mapped to
+    /// [0, 1], clamped, and rounded to the 8-bit levels of <see cref="ToRgb"/>'s PNG pixels. Quality
+    /// metrics compare these.
+    /// </summary>
+    public static Tensor ToDisplay(Tensor images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        using var scope = NewDisposeScope();
+        return (((images.to_type(ScalarType.Float32).clamp(-1, 1) + 1) * 127.5).round() / 255).MoveToOuterDisposeScope();
+    }
 
     /// <summary>One image [3, H, W] in [-1, 1] to interleaved RGB bytes.</summary>
     public static byte[] ToRgb(Tensor image)

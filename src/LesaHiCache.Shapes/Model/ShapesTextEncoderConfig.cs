@@ -28,6 +28,20 @@ public sealed record ShapesTextEncoderConfig
     [JsonPropertyName("num_attention_heads")]
     public int Heads { get; init; } = 4;
 
+    /// <summary>
+    /// Per-object tokens: ids that open a new segment of the prompt (the first object, then one segment
+    /// per id: "and" opens the second object, "on" the background). When set, every token gets its
+    /// segment's learned embedding and the output ends with one token per segment (the mean of its
+    /// tokens, projected), so each object's color, shape, size and position sit in one token.
+    /// Empty (models trained before this existed): word tokens only.
+    /// </summary>
+    [JsonPropertyName("segment_separator_ids")]
+    public IReadOnlyList<int> SegmentSeparatorIds { get; init; } = [];
+
+    /// <summary>Segments of a prompt: one before the first separator, one after each.</summary>
+    [JsonIgnore]
+    public int Segments => SegmentSeparatorIds.Count == 0 ? 0 : SegmentSeparatorIds.Count + 1;
+
     /// <summary>Writes JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
@@ -47,6 +61,11 @@ public sealed record ShapesTextEncoderConfig
         if (config is null || config.VocabSize < 2 || config.MaxLength < 1 || config.Layers < 0 || config.Heads < 1 || config.HiddenSize % config.Heads != 0)
         {
             throw new FormatException($"{source}: vocab_size, max_position_embeddings, num_hidden_layers or num_attention_heads is out of range.");
+        }
+
+        if (config.SegmentSeparatorIds is null || config.SegmentSeparatorIds.Any(id => id < 1 || id >= config.VocabSize) || config.SegmentSeparatorIds.Distinct().Count() != config.SegmentSeparatorIds.Count)
+        {
+            throw new FormatException($"{source}: segment_separator_ids must be distinct token ids in 1..{config.VocabSize - 1}.");
         }
 
         return config;

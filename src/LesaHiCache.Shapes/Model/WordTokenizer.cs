@@ -31,6 +31,10 @@ public sealed class WordTokenizer
     /// <summary>Ids per prompt.</summary>
     public int MaxLength { get; }
 
+    /// <summary>The id of a vocabulary word; an unknown word is a <see cref="PromptException"/>.</summary>
+    public int IdOf(string word) =>
+        word != Pad && ids.TryGetValue(word, out var id) ? id : throw new PromptException($"Unknown word '{word}'.");
+
     /// <summary>Ids of a prompt, padded to <see cref="MaxLength"/>; an unknown word or a too-long prompt is a <see cref="PromptException"/>.</summary>
     public long[] Encode(string prompt)
     {

@@ -57,7 +57,7 @@ public sealed class ShapesTrainer(ShapesTrainingOptions options, ILogger logger)
         }
 
         using var imageIds = FluxPositions.ImageIds(ShapesModel.TokensPerSide, ShapesModel.TokensPerSide, device);
-        using var textIds = zeros(model.Tokenizer.MaxLength, 3, ScalarType.Int64, device);
+        using var textIds = zeros(model.TextTokens, 3, ScalarType.Int64, device);
         var clock = Stopwatch.StartNew();
         var startStep = state.Step;
         var window = new List<double>();
@@ -115,7 +115,7 @@ public sealed class ShapesTrainer(ShapesTrainingOptions options, ILogger logger)
     private double TrainStep(ShapesModel model, TorchSharp.Modules.AdamW optimizer, List<TorchSharp.Modules.Parameter> trainable, int step, Tensor imageIds, Tensor textIds, Device device)
     {
         using var scope = NewDisposeScope();
-        using var batch = TrainingBatch.Create(options.DataSeed, step, options.BatchSize, options.ConditioningDropout, device);
+        using var batch = TrainingBatch.Create(options.DataSeed, step, options.BatchSize, options.ConditioningDropout, options.TwoObjectShare, device);
         foreach (var group in optimizer.ParamGroups)
         {
             group.LearningRate = LearningRate(step);

@@ -29,6 +29,9 @@ public sealed record ShapesTrainingOptions
     /// <summary>Share of prompts replaced by the empty prompt, for classifier-free guidance.</summary>
     public double ConditioningDropout { get; init; } = 0.1;
 
+    /// <summary>Share of training prompts with two objects (the harder half of the task: which attributes go with which object).</summary>
+    public double TwoObjectShare { get; init; } = 0.7;
+
     /// <summary>Seed of the training data stream (prompts, noise and times of step s derive from it and s).</summary>
     public int DataSeed { get; init; } = 1;
 
@@ -58,6 +61,11 @@ public sealed record ShapesTrainingOptions
         if (EmaDecay is < 0 or >= 1 || ConditioningDropout is < 0 or > 1)
         {
             throw new ArgumentOutOfRangeException(nameof(EmaDecay), "EmaDecay must be in [0, 1) and ConditioningDropout in [0, 1].");
+        }
+
+        if (TwoObjectShare is < 0 or > 1 || double.IsNaN(TwoObjectShare))
+        {
+            throw new ArgumentOutOfRangeException(nameof(TwoObjectShare), TwoObjectShare, "TwoObjectShare must be in [0, 1].");
         }
     }
 }

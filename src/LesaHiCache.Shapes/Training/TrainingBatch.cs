@@ -28,10 +28,10 @@ internal sealed class TrainingBatch : IDisposable
     /// <summary>Flow times [B], logit-normal (sigmoid of a standard normal).</summary>
     public Tensor Times { get; }
 
-    public static TrainingBatch Create(int dataSeed, int step, int batchSize, double dropout, Device device)
+    public static TrainingBatch Create(int dataSeed, int step, int batchSize, double dropout, double twoObjectShare, Device device)
     {
         var seed = unchecked(dataSeed * 1_000_003 + step); // HashCode.Combine is randomised per process: not reproducible
-        var grammar = new PromptGrammar(seed);
+        var grammar = new PromptGrammar(seed, twoObjectShare);
         var random = new Random(seed);
         var scenes = grammar.Take(batchSize);
         var prompts = scenes.Select(s => random.NextDouble() < dropout ? "" : s.Text).ToArray();
