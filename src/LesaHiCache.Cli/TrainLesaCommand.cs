@@ -40,10 +40,12 @@ internal static class TrainLesaCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the initialisation and episode order.", DefaultValueFactory = _ => training.Seed };
         var cfgExperts = new Option<string>("--cfg-experts") { Description = "shared: one expert set for every CFG row; per-half: separate experts for the unconditional and conditional rows.", DefaultValueFactory = _ => training.CfgExperts == LesaCfgExperts.PerHalf ? "per-half" : "shared" };
         cfgExperts.AcceptOnlyFromAmong("shared", "per-half");
+        var weightsDtype = new Option<string>("--weights-dtype") { Description = "dtype of the weights in the written file (float16 halves it; loading converts to float32).", DefaultValueFactory = _ => "float32" };
+        weightsDtype.AcceptOnlyFromAmong("float32", "float16", "bfloat16");
         var threads = new Option<int>("--threads") { Description = "Torch threads (0: default).", DefaultValueFactory = _ => 0 };
         var command = new Command("train-lesa", "Train a LESA predictor for the shapes model and one schedule: record uncached trajectories, then phase 1 (ground-truth history) and phase 2 (closed loop).")
         {
-            model, output, work, trajectories, schedule, steps, guidance, prompts, seedsPerPrompt, promptSeed, noiseSeed, excludePromptSeed, excludePrompts, episode, phase1, phase2, episodesPerStep, lr, validationEpisodes, seed, cfgExperts, threads,
+            model, output, work, trajectories, schedule, steps, guidance, prompts, seedsPerPrompt, promptSeed, noiseSeed, excludePromptSeed, excludePrompts, episode, phase1, phase2, episodesPerStep, lr, validationEpisodes, seed, cfgExperts, weightsDtype, threads,
         };
         command.SetAction(parse =>
         {
@@ -68,12 +70,18 @@ internal static class TrainLesaCommand
             var excluded = new PromptGrammar(parse.GetValue(excludePromptSeed)).Take(parse.GetValue(excludePrompts)).Select(p => p.Text).ToHashSet(StringComparer.Ordinal);
             var data = new DataChoice(parse.GetValue(prompts), parse.GetValue(seedsPerPrompt), parse.GetValue(promptSeed), parse.GetValue(noiseSeed), excluded, parse.GetValue(episode), parse.GetValue(trajectories) ?? Path.Combine(workFolder, "trajectories"));
             var generation = new ShapesGenerationOptions { Steps = parse.GetValue(steps), GuidanceScale = parse.GetValue(guidance) };
-            return Run(parse.GetValue(model) ?? ShapesModel.BundledFolder, outputPath, workFolder, options, data, generation, parse.GetValue(excludePromptSeed), parse.GetValue(excludePrompts));
+            var fileDtype = parse.GetValue(weightsDtype) switch
+            {
+                "float16" => ScalarType.Float16,
+                "bfloat16" => ScalarType.BFloat16,
+                _ => ScalarType.Float32,
+            };
+            return Run(parse.GetValue(model) ?? ShapesModel.BundledFolder, outputPath, workFolder, options, data, generation, parse.GetValue(excludePromptSeed), parse.GetValue(excludePrompts), fileDtype);
         });
         return command;
     }
 
-    private static int Run(string modelFolder, string output, string work, LesaTrainingOptions options, DataChoice data, ShapesGenerationOptions generation, int excludedSeed, int excludedCount)
+    private static int Run(string modelFolder, string output, string work, LesaTrainingOptions options, DataChoice data, ShapesGenerationOptions generation, int excludedSeed, int excludedCount, ScalarType fileDtype)
     {
         using var loggers = CliLogging.Create();
         var logger = loggers.CreateLogger("train-lesa");
@@ -113,11 +121,11 @@ internal static class TrainLesaCommand
             predictor.DescribeTraining(string.Create(
                 CultureInfo.InvariantCulture,
                 $"{data.Prompts} grammar prompts (seed {data.PromptSeed}, none among the first {excludedCount} of evaluation seed {excludedSeed}) x {data.SeedsPerPrompt} noise seeds from {data.NoiseSeed}, {generation.Steps} steps, CFG {generation.GuidanceScale}; recording {recording.TotalMinutes:F1} min; {predictor.Info.Training}"));
-            predictor.Save(output);
+            predictor.Save(output, fileDtype);
             var bytes = new FileInfo(output).Length;
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"Predictor for {options.Schedule.Name} ({options.CfgExperts} CFG experts) written to {output} ({bytes / 1e6:F1} MB, {predictor.parameters().Sum(p => p.NumberOfElements):N0} parameters). Trajectories: {trajectories.SampleCount} samples, {trajectories.Bytes / 1e6:F0} MB. Phase 1 L1 {result.Phase1.First:F5} -> {result.Phase1.Last:F5}; phase 2 L1 {result.Phase2.First:F5} -> {result.Phase2.Last:F5}. Wall {clock.Elapsed.TotalMinutes:F1} min (recording {recording.TotalMinutes:F1})."));
+                $"Predictor for {options.Schedule.Name} ({options.CfgExperts} CFG experts) written to {output} ({bytes / 1e6:F1} MB in {fileDtype}, {predictor.parameters().Sum(p => p.NumberOfElements):N0} parameters). Trajectories: {trajectories.SampleCount} samples, {trajectories.Bytes / 1e6:F0} MB. Phase 1 L1 {result.Phase1.First:F5} -> {result.Phase1.Last:F5}; phase 2 L1 {result.Phase2.First:F5} -> {result.Phase2.Last:F5}. Wall {clock.Elapsed.TotalMinutes:F1} min (recording {recording.TotalMinutes:F1})."));
             return 0;
         }
         catch (OperationCanceledException)

@@ -226,11 +226,28 @@ public sealed class LesaPredictor : nn.Module
     /// <summary>Records how the predictor was trained in its info (saved with it).</summary>
     public void DescribeTraining(string training) => Info = Info with { Training = training };
 
-    /// <summary>Saves the weights and the info to one safetensors file.</summary>
-    public void Save(string path)
+    /// <summary>
+    /// Saves the weights and the info to one safetensors file. With <paramref name="weightsDtype"/> the
+    /// trained parameters are written in that dtype (float16 halves a shipped file; <see cref="Load"/>
+    /// converts them back to float32); the KAN grids stay exact in their own dtype, since rounding a knot
+    /// would move every spline that uses it.
+    /// </summary>
+    public void Save(string path, ScalarType? weightsDtype = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        WeightsSaver.Save(this, path, new WeightsSaveOptions { Metadata = new Dictionary<string, string> { [MetadataKey] = Info.ToJson() } });
+        if (weightsDtype is { } dtype && !SafetensorsDType.IsFloatingPoint(dtype))
+        {
+            throw new ArgumentException($"The weights dtype must be a floating-point type, got {dtype}.", nameof(weightsDtype));
+        }
+
+        var options = new WeightsSaveOptions { Metadata = new Dictionary<string, string> { [MetadataKey] = Info.ToJson() } };
+        using var scope = NewDisposeScope();
+        var parameterNames = named_parameters().Select(p => p.name).ToHashSet(StringComparer.Ordinal);
+        var tensors = state_dict().ToDictionary(
+            entry => entry.Key,
+            entry => weightsDtype is { } target && parameterNames.Contains(entry.Key) ? entry.Value.detach().to_type(target) : entry.Value,
+            StringComparer.Ordinal);
+        WeightsSaver.Save(tensors, path, options);
     }
 
     /// <summary>Reads the info of a predictor file without loading weights.</summary>

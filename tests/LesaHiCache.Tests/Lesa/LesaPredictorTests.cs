@@ -332,6 +332,47 @@ public class LesaPredictorTests
     }
 
     [Fact]
+    public void SavedInFloat16_LoadsAsFloat32WithEveryWeightRoundedToFloat16_InHalfTheDataBytes()
+    {
+        var full = Path.Combine(Path.GetTempPath(), $"lesa-{Guid.NewGuid():N}.safetensors");
+        var half = Path.Combine(Path.GetTempPath(), $"lesa-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            using var predictor = Predictor(cfgExperts: LesaCfgExperts.PerHalf);
+            predictor.Save(full);
+            predictor.Save(half, ScalarType.Float16);
+            using var loaded = LesaPredictor.Load(half);
+            Assert.Equal(predictor.Info.ToJson(), loaded.Info.ToJson());
+            var saved = predictor.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+            var changed = 0;
+            foreach (var (name, parameter) in loaded.named_parameters())
+            {
+                Assert.Equal(ScalarType.Float32, parameter.dtype);
+                using var rounded = saved[name].to_type(ScalarType.Float16).to_type(ScalarType.Float32);
+                Assert.True(parameter.eq(rounded).all().item<bool>(), name);
+                changed += saved[name].eq(parameter).all().item<bool>() ? 0 : 1;
+            }
+
+            Assert.True(changed > 0, "rounding to float16 changed no weight: the file was not written in float16");
+            // Parameters take 2 bytes an element instead of 4; the grids keep 4 and load exactly.
+            var parameterBytes = 4 * predictor.parameters().Sum(p => p.NumberOfElements);
+            Assert.Equal(parameterBytes / 2, LesaHiCache.Weights.SafetensorsHeader.Read(full).DataLength - LesaHiCache.Weights.SafetensorsHeader.Read(half).DataLength);
+            Assert.NotEmpty(loaded.named_buffers());
+            foreach (var (name, buffer) in loaded.named_buffers())
+            {
+                Assert.True(buffer.eq(predictor.named_buffers().Single(b => b.name == name).buffer).all().item<bool>(), name);
+            }
+
+            Assert.Throws<ArgumentException>(() => predictor.Save(half, ScalarType.Int32));
+        }
+        finally
+        {
+            File.Delete(full);
+            File.Delete(half);
+        }
+    }
+
+    [Fact]
     public void MismatchedModelStepsTimesOrSchedule_AreClearErrors()
     {
         using var predictor = Predictor();
