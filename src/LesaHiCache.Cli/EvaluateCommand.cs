@@ -30,6 +30,7 @@ internal static class EvaluateCommand
     {
         var defaults = new EvaluationOptions();
         var model = new Option<string?>("--model") { Description = "A shapes model folder (default: the bundled model)." };
+        var predictors = new Option<string?>("--predictors") { Description = "Folder of LESA predictor files searched by lesa methods without a path (default: <model>/lesa)." };
         var methods = new Option<string>("--methods") { Description = "Comma-separated: none, fora, taylorseer[:order=O], hicache[:order=O][:sigma=S] (each may add :level=module|model, :scheme=ladder|interpolating, :distance=steps|time), lesa[:path=FILE][:cfg=shared|per-half] (model level; default: the predictor for the schedule in the model's lesa/ folder).", DefaultValueFactory = _ => "none,fora,taylorseer:order=1,taylorseer:order=2,hicache:order=2:sigma=0.5" };
         var schedules = new Option<string>("--schedules") { Description = "Comma-separated: taylorseer-5x, taylorseer-6.25x, lesa-5x, lesa-6.25x (the papers' patterns), counter:N[:W[:F;F...]], interval:N[:W[:T]], budget:B, adaptive:threshold[:max], stages:N0:N1:N2, mask:0;1;...", DefaultValueFactory = _ => "interval:7:3,interval:10:3" };
         var level = new Option<string>("--level") { Description = "Default cache level: module or model.", DefaultValueFactory = _ => "module" };
@@ -48,7 +49,7 @@ internal static class EvaluateCommand
         var images = new Option<string?>("--save-images") { Description = "Write the reference and every run's images as PNG into this folder." };
         var command = new Command("evaluate", "Measure quality vs speedup of forecasters and schedules against the uncached reference.")
         {
-            model, methods, schedules, level, steps, prompts, promptSeed, excludePromptSeed, excludePrompts, noiseSeed, batch, repeats, guidance, json, markdown, plot, images,
+            model, predictors, methods, schedules, level, steps, prompts, promptSeed, excludePromptSeed, excludePrompts, noiseSeed, batch, repeats, guidance, json, markdown, plot, images,
         };
         command.SetAction(parse =>
         {
@@ -83,7 +84,15 @@ internal static class EvaluateCommand
                 return 2;
             }
 
-            return Run(parse.GetValue(model) ?? ShapesModel.BundledFolder, methodList, scheduleList, options, parse.GetValue(json), parse.GetValue(markdown), parse.GetValue(plot), parse.GetValue(images));
+            var modelFolder = parse.GetValue(model) ?? ShapesModel.BundledFolder;
+            var predictorFolder = parse.GetValue(predictors) ?? Path.Combine(modelFolder, "lesa");
+            if (parse.GetValue(predictors) is { } asked && !Directory.Exists(asked))
+            {
+                Console.Error.WriteLine($"error: --predictors: the folder '{asked}' does not exist.");
+                return 2;
+            }
+
+            return Run(modelFolder, methodList, scheduleList, options with { PredictorFolder = predictorFolder }, parse.GetValue(json), parse.GetValue(markdown), parse.GetValue(plot), parse.GetValue(images));
         });
         return command;
     }
@@ -92,7 +101,7 @@ internal static class EvaluateCommand
     {
         using var cancel = CliLogging.CancelOnCtrlC();
         using var model = ShapesModel.Load(folder, cuda.is_available() ? CUDA : CPU);
-        var evaluator = new Evaluator(model, options with { PredictorFolder = Path.Combine(folder, "lesa") });
+        var evaluator = new Evaluator(model, options);
         var runs = Evaluator.Runs(methods, schedules);
         EvaluationReport report;
         try

@@ -54,8 +54,7 @@ public class BundledModelTests
     [InlineData("lesa-6.25x", 8, null)]
     [InlineData("interval:7:3", 10, null)]
     [InlineData("interval:10:3", 8, null)]
-    [InlineData("lesa-5x", 10, LesaCfgExperts.Shared)]
-    [InlineData("lesa-6.25x", 8, LesaCfgExperts.Shared)]
+    [InlineData("lesa-5x", 10, LesaCfgExperts.PerHalf)]
     public void ShippedLesaPredictors_MatchTheBundledModelAndStayCloseToTheUncachedImages(string scheduleName, int fullSteps, LesaCfgExperts? cfgExperts)
     {
         using var model = ShapesModel.Load(ShapesModel.BundledFolder);
