@@ -84,15 +84,15 @@ internal static class EvaluateCommand
                 return 2;
             }
 
-            var modelFolder = parse.GetValue(model) ?? ShapesModel.BundledFolder;
-            var predictorFolder = parse.GetValue(predictors) ?? Path.Combine(modelFolder, "lesa");
-            if (parse.GetValue(predictors) is { } asked && !Directory.Exists(asked))
+            var predictorFolder = parse.GetValue(predictors);
+            if (predictorFolder is not null && !Directory.Exists(predictorFolder))
             {
-                Console.Error.WriteLine($"error: --predictors: the folder '{asked}' does not exist.");
+                Console.Error.WriteLine($"error: --predictors: the folder '{predictorFolder}' does not exist.");
                 return 2;
             }
 
-            return Run(modelFolder, methodList, scheduleList, options with { PredictorFolder = predictorFolder }, parse.GetValue(json), parse.GetValue(markdown), parse.GetValue(plot), parse.GetValue(images));
+            var modelFolder = parse.GetValue(model) ?? ShapesModel.BundledFolder;
+            return Run(modelFolder, methodList, scheduleList, options with { PredictorFolder = predictorFolder ?? Path.Combine(modelFolder, "lesa") }, parse.GetValue(json), parse.GetValue(markdown), parse.GetValue(plot), parse.GetValue(images));
         });
         return command;
     }
