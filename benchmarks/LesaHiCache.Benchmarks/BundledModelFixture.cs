@@ -45,7 +45,7 @@ internal sealed class BundledModelFixture : IDisposable
         if (!predictors.TryGetValue(fullSteps, out var predictor))
         {
             var times = new FlowMatchSchedule(Options.Steps, TimestepShift.FluxDynamic, ShapesModel.TokensPerSide * ShapesModel.TokensPerSide).Times;
-            predictor = LesaPredictor.Load(LesaPredictor.FindIn(ShapesModel.BundledLesaFolder, ModelFingerprint.Of(Model.Transformer), times, CacheMethods.Schedule(fullSteps)));
+            predictor = LesaPredictor.Load(LesaPredictor.FindIn(ShapesModel.BundledLesaFolder, ModelFingerprint.Of(Model.Transformer), times, BenchmarkMethods.Schedule(fullSteps)));
             predictors[fullSteps] = predictor;
         }
 

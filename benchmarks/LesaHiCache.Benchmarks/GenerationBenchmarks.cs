@@ -32,10 +32,10 @@ public class GenerationBenchmarks
     public void ModuleFora() => Cached("fora", "module");
 
     [Benchmark]
-    public void ModuleTaylorSeer1() => Cached("taylorseer1", "module");
+    public void ModuleTaylorSeer1() => Cached("taylorseer:order=1", "module");
 
     [Benchmark]
-    public void ModuleTaylorSeer2() => Cached("taylorseer2", "module");
+    public void ModuleTaylorSeer2() => Cached("taylorseer:order=2", "module");
 
     [Benchmark]
     public void ModuleHiCache() => Cached("hicache", "module");
@@ -44,10 +44,10 @@ public class GenerationBenchmarks
     public void ModelFora() => Cached("fora", "model");
 
     [Benchmark]
-    public void ModelTaylorSeer1() => Cached("taylorseer1", "model");
+    public void ModelTaylorSeer1() => Cached("taylorseer:order=1", "model");
 
     [Benchmark]
-    public void ModelTaylorSeer2() => Cached("taylorseer2", "model");
+    public void ModelTaylorSeer2() => Cached("taylorseer:order=2", "model");
 
     [Benchmark]
     public void ModelHiCache() => Cached("hicache", "model");
@@ -57,12 +57,7 @@ public class GenerationBenchmarks
 
     private void Cached(string forecaster, string level)
     {
-        using var session = new CacheSession(new CacheConfig
-        {
-            Level = CacheMethods.Level(forecaster, level),
-            Forecaster = CacheMethods.Forecaster(forecaster, fixture, FullSteps),
-            Schedule = CacheMethods.Schedule(FullSteps),
-        });
+        using var session = new CacheSession(BenchmarkMethods.Config(forecaster, level, fixture, FullSteps, BenchmarkMethods.Schedule(FullSteps)));
         Run(session);
     }
 

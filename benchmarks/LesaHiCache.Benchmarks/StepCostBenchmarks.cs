@@ -81,12 +81,12 @@ public class StepCostBenchmarks
     private void Prepare(bool forecast)
     {
         var parts = Case.Split(':');
-        session = new CacheSession(new CacheConfig
-        {
-            Level = CacheMethods.Level(parts[1], parts[0]),
-            Forecaster = CacheMethods.Forecaster(parts[1], fixture, fullSteps: 10),
-            Schedule = new StepMaskSchedule(forecast ? Enumerable.Range(0, Warmup) : Enumerable.Range(0, Warmup + Measured)),
-        });
+        session = new CacheSession(BenchmarkMethods.Config(
+            parts[1],
+            parts[0],
+            fixture,
+            fullSteps: 10,
+            new StepMaskSchedule(forecast ? Enumerable.Range(0, Warmup) : Enumerable.Range(0, Warmup + Measured))));
         flow = fixture.Flow(session);
         // Through the flow model, as the sampler drives it (the conditioning table included).
         flow.BeginGeneration(times, 8, CfgLayout.BatchedHalves);

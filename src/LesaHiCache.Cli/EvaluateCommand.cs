@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LesaHiCache.Caching.Methods;
 using LesaHiCache.Caching;
 using LesaHiCache.Evaluation;
 using LesaHiCache.Lesa;

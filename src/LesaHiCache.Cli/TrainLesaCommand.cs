@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using LesaHiCache.Caching.Methods;
 using LesaHiCache.Lesa;
 using LesaHiCache.Lesa.Training;
 using LesaHiCache.Shapes.Evaluation;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LesaHiCache.Caching.Methods;
 using LesaHiCache.Caching;
 using LesaHiCache.Evaluation;
 using LesaHiCache.Shapes.Model;

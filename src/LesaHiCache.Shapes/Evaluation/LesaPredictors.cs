@@ -1,3 +1,4 @@
+using LesaHiCache.Caching.Methods;
 using LesaHiCache.Caching;
 using LesaHiCache.Lesa;
 using LesaHiCache.Sampling;

@@ -1,4 +1,5 @@
 using LesaHiCache.Caching.Forecasting;
+using LesaHiCache.Caching.Methods;
 using LesaHiCache.Caching.Schedules;
 using LesaHiCache.Sampling;
 using static TorchSharp.torch;
@@ -9,13 +10,17 @@ namespace LesaHiCache.Caching;
 /// The cache of one generation at a time: forecaster state, schedule decisions and statistics.
 /// <see cref="BeginGeneration"/> resets it; <see cref="EndGeneration"/> releases the cached tensors.
 /// Within a step, each transformer call is one CFG branch (0, 1, ...), whose items are kept apart;
-/// a batched [null; text] call is one branch holding both halves. Not thread-safe: give every
-/// concurrent generation its own session.
+/// a batched [null; text] call is one branch holding both halves. The forecaster's state changes once
+/// per item per step: <see cref="IFeatureForecaster.Observe"/> on a full step,
+/// <see cref="IFeatureForecaster.ObserveForecast"/> on a forecast step (for forecasters that keep
+/// their forecasts). Not thread-safe: give every concurrent generation its own session.
 /// </summary>
 public sealed class CacheSession : IDisposable
 {
     private readonly IFeatureForecaster forecaster;
+    private readonly ICacheObserver? observer;
     private readonly Dictionary<int, Tensor> lastFullResiduals = [];
+    private readonly HashSet<CacheItemKey> resolvedThisStep = [];
     private IStepPlanner? planner;
     private IReadOnlyList<double>? times;
     private int step = -1;
@@ -23,12 +28,27 @@ public sealed class CacheSession : IDisposable
     private bool? stepIsFull;
     private long[]? batchShape;
 
-    /// <summary>Creates a session for <paramref name="config"/>.</summary>
-    public CacheSession(CacheConfig config)
+    /// <summary>
+    /// Creates a session for <paramref name="config"/>; <paramref name="observer"/>, if given, sees
+    /// every computed item.
+    /// </summary>
+    /// <exception cref="ArgumentException">The level, forecaster and schedule do not work together (see <see cref="CacheMethods"/>).</exception>
+    public CacheSession(CacheConfig config, ICacheObserver? observer = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         Config = config;
         forecaster = config.Forecaster() ?? throw new ArgumentException("The forecaster factory returned null.", nameof(config));
+        try
+        {
+            CacheMethods.EnsureSupported(config.Level, forecaster, config.Schedule);
+        }
+        catch
+        {
+            forecaster.Dispose();
+            throw;
+        }
+
+        this.observer = observer;
     }
 
     /// <summary>The configuration.</summary>
@@ -50,7 +70,9 @@ public sealed class CacheSession : IDisposable
         Statistics.Clear();
         times = sampleTimes;
         planner = Config.Schedule.Begin(sampleTimes);
-        forecaster.BeginGeneration(new GenerationInfo(sampleTimes, planner.WarmupSteps, cfg));
+        var generation = new GenerationInfo(sampleTimes, planner.WarmupSteps, cfg);
+        forecaster.BeginGeneration(generation);
+        observer?.BeginGeneration(generation);
         step = -1;
         batchShape = null;
         Statistics.BatchItems = images;
@@ -71,6 +93,7 @@ public sealed class CacheSession : IDisposable
 
         step = index;
         branch = 0;
+        resolvedThisStep.Clear();
         stepIsFull = Config.Schedule.UsesFirstBlockSignal ? null : planner.IsFullStep(step);
         if (stepIsFull is bool full)
         {
@@ -78,8 +101,8 @@ public sealed class CacheSession : IDisposable
         }
     }
 
-    /// <summary>The view of the cache for the next transformer call of this step (the next CFG branch).</summary>
-    public ITransformerCacheStep NextForward(long[] latentShape)
+    /// <summary>The view of the cache for the next transformer call of this step (the next CFG branch); hand it to <see cref="CachingRunner"/>.</summary>
+    public CacheForward NextForward(long[] latentShape)
     {
         ArgumentNullException.ThrowIfNull(latentShape);
         if (step < 0)
@@ -100,7 +123,7 @@ public sealed class CacheSession : IDisposable
             }
         }
 
-        return new Forward(this, branch++);
+        return new CacheForward(this, branch++);
     }
 
     /// <summary>Releases the cached tensors (statistics stay).</summary>
@@ -117,84 +140,75 @@ public sealed class CacheSession : IDisposable
         forecaster.Dispose();
     }
 
-    private void Release()
-    {
-        forecaster.Reset();
-        foreach (var residual in lastFullResiduals.Values)
-        {
-            residual.Dispose();
-        }
+    internal bool IsFull => stepIsFull ?? throw new InvalidOperationException("The first block's residual must be reported before cached items are asked for.");
 
-        lastFullResiduals.Clear();
-    }
+    internal bool IsShadowStep => !IsFull && Config.ShadowSteps?.Contains(step) == true;
 
-    private void Decided(bool full)
-    {
-        Statistics.Record(step, full);
-        if (Config.Logger is { } logger)
-        {
-            CacheLog.Decision(logger, step, full ? "full" : "forecast", forecaster.Name, Config.Schedule.Name);
-        }
-    }
+    internal bool ForecasterObservesForecasts => forecaster.ObservesForecasts;
 
     private StepPosition Position => new(step, times![step], times.Count - 1);
 
-    private bool IsFull => stepIsFull ?? throw new InvalidOperationException("The first block's residual must be reported before cached items are asked for.");
-
-    private bool IsShadowStep => Config.ShadowSteps?.Contains(step) == true;
-
-    private Tensor Resolve(int forwardBranch, string key, Func<Tensor> compute)
+    internal void Observe(CacheItemKey item, Tensor features)
     {
-        var item = new CacheItemKey(forwardBranch, key);
-        if (IsFull)
+        if (!IsFull)
         {
-            var value = compute();
-            forecaster.Observe(item, value, Position);
-            Statistics.Memory(forecaster.StateBytes, forecaster.ItemCount);
-            return value;
+            throw new InvalidOperationException($"'{item}' is forecast on step {step}, not computed.");
         }
 
-        var forecast = forecaster.Forecast(item, Position);
-        if (IsShadowStep)
-        {
-            using var real = compute();
-            RecordShadowError(item, forecast, real);
-        }
-
-        return forecast;
+        Resolved(item);
+        forecaster.Observe(item, features, Position);
+        observer?.Computed(item, features, Position);
+        Statistics.Memory(forecaster.StateBytes, forecaster.ItemCount);
     }
 
-    /// <summary>A shadow step's real computation: <paramref name="compute"/>'s value, after recording the forecast's error against it.</summary>
-    private Tensor ComputeAndCompare(int forwardBranch, string key, Func<Tensor> compute)
+    internal Tensor Forecast(CacheItemKey item)
     {
-        var item = new CacheItemKey(forwardBranch, key);
-        var real = compute();
+        EnsureForecastStep(item);
+        return forecaster.Forecast(item, Position);
+    }
+
+    internal void AddGatedForecast(CacheItemKey item, Tensor target, Tensor gate)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(gate);
+        EnsureForecastStep(item);
+        if (!forecaster.ObservesForecasts)
+        {
+            Resolved(item);
+            forecaster.AddScaledForecast(item, Position, target, gate);
+            return;
+        }
+
         using var forecast = forecaster.Forecast(item, Position);
-        RecordShadowError(item, forecast, real);
-        return real;
+        using (no_grad())
+        {
+            target.addcmul_(gate, forecast, 1);
+        }
+
+        ForecastUsed(item, forecast);
     }
 
-    private void RecordShadowError(CacheItemKey item, Tensor forecast, Tensor real)
+    internal void ForecastUsed(CacheItemKey item, Tensor forecast)
+    {
+        EnsureForecastStep(item);
+        Resolved(item);
+        if (forecaster.ObservesForecasts)
+        {
+            forecaster.ObserveForecast(item, forecast, Position);
+            Statistics.Memory(forecaster.StateBytes, forecaster.ItemCount);
+        }
+    }
+
+    internal void RecordShadowError(CacheItemKey item, Tensor forecast, Tensor real)
     {
         using var _ = no_grad();
         using var error = (forecast - real).abs().mean() / real.abs().mean().clamp_min(1e-12);
         Statistics.Shadow(new ShadowError(step, item, error.item<float>()));
     }
 
-    private void AddGatedForecast(int forwardBranch, string key, Tensor target, Tensor gate)
+    internal void Report(int forwardBranch, Tensor residual)
     {
-        ArgumentNullException.ThrowIfNull(target);
-        ArgumentNullException.ThrowIfNull(gate);
-        if (IsFull)
-        {
-            throw new InvalidOperationException($"'{key}' is computed on step {step}, not forecast.");
-        }
-
-        forecaster.AddScaledForecast(new CacheItemKey(forwardBranch, key), Position, target, gate);
-    }
-
-    private void Report(int forwardBranch, Tensor residual)
-    {
+        ArgumentNullException.ThrowIfNull(residual);
         using var _ = no_grad();
         double? change = null;
         if (lastFullResiduals.TryGetValue(forwardBranch, out var previous))
@@ -216,37 +230,41 @@ public sealed class CacheSession : IDisposable
         }
     }
 
-    private sealed class Forward(CacheSession session, int branch) : ITransformerCacheStep
+    private void EnsureForecastStep(CacheItemKey item)
     {
-        public CacheLevel Level => session.Config.Level;
-
-        public bool NeedsFirstBlockSignal => session.Config.Schedule.UsesFirstBlockSignal;
-
-        public bool ComputesItems => session.IsFull;
-
-        public IFeatureCacheStep? Shadow => !session.IsFull && session.IsShadowStep ? new ShadowForward(session, branch) : null;
-
-        public void ReportFirstBlockResidual(Tensor residual)
+        if (IsFull)
         {
-            ArgumentNullException.ThrowIfNull(residual);
-            session.Report(branch, residual);
+            throw new InvalidOperationException($"'{item}' is computed on step {step}, not forecast.");
         }
-
-        public Tensor Item(string key, Func<Tensor> compute) => session.Resolve(branch, key, compute);
-
-        public void AddGatedForecast(string key, Tensor target, Tensor gate) => session.AddGatedForecast(branch, key, target, gate);
-
     }
 
-    /// <summary>The real computation of a shadow step: items are computed, compared with their forecasts and returned.</summary>
-    private sealed class ShadowForward(CacheSession session, int branch) : IFeatureCacheStep
+    /// <summary>Enforces the contract that an item's state changes once per step.</summary>
+    private void Resolved(CacheItemKey item)
     {
-        public bool ComputesItems => true;
-
-        public Tensor Item(string key, Func<Tensor> compute)
+        if (!resolvedThisStep.Add(item))
         {
-            ArgumentNullException.ThrowIfNull(compute);
-            return session.ComputeAndCompare(branch, key, compute);
+            throw new InvalidOperationException($"'{item}' was resolved twice in step {step}: each block of a call must have its own index.");
+        }
+    }
+
+    private void Release()
+    {
+        forecaster.Reset();
+        foreach (var residual in lastFullResiduals.Values)
+        {
+            residual.Dispose();
+        }
+
+        lastFullResiduals.Clear();
+        resolvedThisStep.Clear();
+    }
+
+    private void Decided(bool full)
+    {
+        Statistics.Record(step, full);
+        if (Config.Logger is { } logger)
+        {
+            CacheLog.Decision(logger, step, full ? "full" : "forecast", forecaster.Name, Config.Schedule.Name);
         }
     }
 }

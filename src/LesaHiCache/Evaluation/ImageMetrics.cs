@@ -15,11 +15,34 @@ public static class ImageMetrics
     public static double[] PsnrDb(Tensor images, Tensor reference)
     {
         CheckPair(images, reference);
+        return PsnrDb(images, reference, peak: 1);
+    }
+
+    /// <summary>
+    /// PSNR in dB of each item of <paramref name="output"/> (any shape with a leading batch axis)
+    /// against <paramref name="reference"/>, for signals of peak-to-peak range <paramref name="peak"/>:
+    /// 20 log10(peak) - 10 log10(MSE); +infinity for identical items.
+    /// </summary>
+    public static double[] PsnrDb(Tensor output, Tensor reference, double peak)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(reference);
+        if (!output.shape.SequenceEqual(reference.shape) || output.dim() == 0)
+        {
+            throw new ArgumentException($"Shapes differ or have no batch axis: [{string.Join(", ", output.shape)}] vs [{string.Join(", ", reference.shape)}].", nameof(output));
+        }
+
+        if (!(peak > 0) || !double.IsFinite(peak))
+        {
+            throw new ArgumentOutOfRangeException(nameof(peak), peak, "The peak-to-peak range must be a positive number.");
+        }
+
         using var scope = NewDisposeScope();
         // square(), not pow(2): TorchSharp leaves pow's implicit Scalar to the finalizer (dotnet/TorchSharp#1496),
         // and one CI run failed a libtorch Scalar assert inside pow here.
-        var mse = (images.to_type(ScalarType.Float64) - reference.to_type(ScalarType.Float64)).square().mean([1L, 2L, 3L]);
-        return mse.data<double>().ToArray().Select(m => m == 0 ? double.PositiveInfinity : -10 * Math.Log10(m)).ToArray();
+        var mse = (output.to_type(ScalarType.Float64) - reference.to_type(ScalarType.Float64)).square().flatten(1).mean([1L]);
+        var peakDb = 20 * Math.Log10(peak);
+        return mse.data<double>().ToArray().Select(m => m == 0 ? double.PositiveInfinity : peakDb - (10 * Math.Log10(m))).ToArray();
     }
 
     /// <summary>mean|images - reference| / mean|reference| per image (any shape with a leading batch axis).</summary>

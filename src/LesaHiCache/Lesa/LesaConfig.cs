@@ -15,7 +15,7 @@ public sealed record LesaConfig
     /// Stage boundaries in t, descending: stage i holds the steps with StageBounds[i] &lt; t &lt;= StageBounds[i - 1]
     /// (stage 0: t &gt; StageBounds[0]; the last stage: t &lt;= StageBounds[^1]).
     /// </summary>
-    public IReadOnlyList<double> StageBounds { get; init; } = [0.9, 0.5];
+    public IReadOnlyList<double> StageBounds { get; init; } = Caching.Schedules.NoiseStages.DefaultBoundaries;
 
     /// <summary>History length K of each stage (one more entry than <see cref="StageBounds"/>).</summary>
     public IReadOnlyList<int> HistoryLengths { get; init; } = [4, 8, 8];
@@ -36,16 +36,7 @@ public sealed record LesaConfig
     public int MaxHistory => HistoryLengths.Max();
 
     /// <summary>The stage of a step at sampler time <paramref name="t"/>.</summary>
-    public int StageOf(double t)
-    {
-        var stage = 0;
-        while (stage < StageBounds.Count && t <= StageBounds[stage])
-        {
-            stage++;
-        }
-
-        return stage;
-    }
+    public int StageOf(double t) => Caching.Schedules.NoiseStages.Of(t, StageBounds);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first inconsistency.</summary>
     public void Validate()

@@ -12,8 +12,8 @@ namespace LesaHiCache.Lesa;
 /// unconditional CFG rows with its unconditional experts: the first half of a batched
 /// [unconditional; conditional] item, or the whole item of the unconditional call. Gains and mixer
 /// weights are read once per forecaster (they depend only on the schedule; the predictor keeps
-/// them), so a forecast is a weighted sum of the history rows with a nonzero weight and a copy
-/// into the history.
+/// them), so a forecast is a weighted sum of the history rows with a nonzero weight; the forecast
+/// the generation used joins the history through <see cref="ObserveForecast"/>.
 /// Sampling with other times than the predictor's raises <see cref="LesaPredictorMismatchException"/>.
 /// The predictor is shared and not disposed with the forecaster.
 /// </summary>
@@ -96,8 +96,24 @@ public sealed class LesaForecaster : IFeatureForecaster
         }
 
         var prediction = combined.view(history.Shape);
-        history.Append(prediction);
         return prediction.dtype == history.FeatureType ? prediction : prediction.to_type(history.FeatureType);
+    }
+
+    /// <inheritdoc />
+    public bool ObservesForecasts => true;
+
+    /// <summary>Appends the forecast the generation used to the item's history (LESA mixes the last K outputs, computed or forecast).</summary>
+    public void ObserveForecast(CacheItemKey item, Tensor forecast, StepPosition position)
+    {
+        ArgumentNullException.ThrowIfNull(forecast);
+        if (!items.TryGetValue(item, out var history))
+        {
+            throw new InvalidOperationException($"'{item}' was never computed in this generation: the first steps must be full steps.");
+        }
+
+        using var _ = no_grad();
+        using var detached = forecast.detach();
+        history.Append(detached);
     }
 
     /// <summary>

@@ -17,7 +17,7 @@ public class BlockListCacheTests
 
         public Tensor Velocity(Tensor latents, Tensor time, TextConditioning text)
         {
-            var step = cache is null ? NoFeatureCache.Instance : (IFeatureCacheStep)cache.NextForward(latents.shape);
+            var step = cache?.NextForward(latents.shape);
             return BlockListCache.Run(weights, latents, (w, x) =>
             {
                 BlockCalls++;

@@ -8,9 +8,9 @@ namespace LesaHiCache.Tests.Caching;
 public class ForecasterTests
 {
     private const int Steps = 50;
-    private static readonly CacheItemKey X = new(0, "x");
-    private static readonly CacheItemKey A = new(0, "a");
-    private static readonly CacheItemKey B = new(0, "b");
+    private static readonly CacheItemKey X = new(0, 0, 0);
+    private static readonly CacheItemKey A = new(0, 0, 0);
+    private static readonly CacheItemKey B = new(0, 1, 0);
 
     /// <summary>A polynomial trajectory F(x) = sum_i c_i x^i with random coefficient tensors.</summary>
     private sealed class Polynomial : IDisposable
@@ -254,8 +254,8 @@ public class ForecasterTests
     public void Forecast_OfAnUnseenItem_IsAClearError()
     {
         using var forecaster = new HiCache();
-        var error = Assert.Throws<InvalidOperationException>(() => forecaster.Forecast(new CacheItemKey(0, "block3.img_attn"), At(4)));
-        Assert.Contains("block3.img_attn", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<InvalidOperationException>(() => forecaster.Forecast(new CacheItemKey(0, 3, 1), At(4)));
+        Assert.Contains(new CacheItemKey(0, 3, 1).ToString(), error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ namespace LesaHiCache.Tests.Caching;
 public class ReferenceLadderTests
 {
     private const int Steps = 50;
-    private static readonly CacheItemKey X = new(0, "x");
+    private static readonly CacheItemKey X = new(0, 0, 0);
     private static readonly IReadOnlyList<double> Times = new FlowMatchSchedule(Steps, TimestepShift.None, 16).Times;
 
     // Full steps {0, 1, 2, 8, 14} (the counter rule with N = 6, W = 3) and a scalar feature F.

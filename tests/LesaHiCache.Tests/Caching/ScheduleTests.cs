@@ -1,3 +1,4 @@
+using LesaHiCache.Caching.Methods;
 using LesaHiCache.Caching.Schedules;
 using LesaHiCache.Sampling;
 
@@ -42,7 +43,7 @@ public class ScheduleTests
     [InlineData("mask:0;2;5", 1)]
     [InlineData("adaptive:0.2", 3)]
     public void Warmup_IsTheRunOfFullStepsFromStepZero(string schedule, int warmup) =>
-        Assert.Equal(warmup, LesaHiCache.Shapes.Evaluation.ScheduleSpec.Parse(schedule).Schedule.Begin(Times(50)).WarmupSteps);
+        Assert.Equal(warmup, ScheduleSpec.Parse(schedule).Schedule.Begin(Times(50)).WarmupSteps);
 
     [Fact]
     public void FixedInterval_W3_N7_Gives_TheTenHeadlineFullSteps() =>
@@ -89,13 +90,13 @@ public class ScheduleTests
         Assert.Equal([0, 1], full.Take(2));
         foreach (var (a, b) in full.Skip(2).Zip(full.Skip(3)))
         {
-            var stage = StageAwareSchedule.StageOf(times[a], [0.9, 0.5]);
+            var stage = NoiseStages.Of(times[a], [0.9, 0.5]);
             Assert.Equal(new[] { 2, 5, 9 }[stage], b - a);
         }
 
-        Assert.Equal(0, StageAwareSchedule.StageOf(0.95, [0.9, 0.5]));
-        Assert.Equal(1, StageAwareSchedule.StageOf(0.9, [0.9, 0.5]));
-        Assert.Equal(2, StageAwareSchedule.StageOf(0.5, [0.9, 0.5]));
+        Assert.Equal(0, NoiseStages.Of(0.95, [0.9, 0.5]));
+        Assert.Equal(1, NoiseStages.Of(0.9, [0.9, 0.5]));
+        Assert.Equal(2, NoiseStages.Of(0.5, [0.9, 0.5]));
     }
 
     [Fact]

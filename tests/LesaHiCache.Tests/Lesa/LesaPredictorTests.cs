@@ -11,7 +11,7 @@ namespace LesaHiCache.Tests.Lesa;
 public class LesaPredictorTests
 {
     private const int Steps = 12;
-    private static readonly CacheItemKey X = new(0, "x");
+    private static readonly CacheItemKey X = new(0, 0, 0);
     private static readonly double[] Times = new FlowMatchSchedule(Steps, TimestepShift.None, 64).Times.ToArray();
     private static readonly FixedIntervalSchedule Schedule = new(4, warmup: 1);
 
@@ -111,8 +111,8 @@ public class LesaPredictorTests
             {
                 using var first = tensor(new[] { (float)u }, [1, 1]);
                 using var second = tensor(new[] { (float)c }, [1, 1]);
-                forecaster.Observe(new CacheItemKey(0, "x"), first, position);
-                forecaster.Observe(new CacheItemKey(1, "x"), second, position);
+                forecaster.Observe(new CacheItemKey(0, 0, 0), first, position);
+                forecaster.Observe(new CacheItemKey(1, 0, 0), second, position);
             }
         }
 
@@ -121,11 +121,14 @@ public class LesaPredictorTests
             if (cfg == CfgLayout.BatchedHalves)
             {
                 using var rows = forecaster.Forecast(X, position);
+                forecaster.ObserveForecast(X, rows, position);
                 return (rows[0, 0].item<float>(), rows[1, 0].item<float>());
             }
 
-            using var first = forecaster.Forecast(new CacheItemKey(0, "x"), position);
-            using var second = forecaster.Forecast(new CacheItemKey(1, "x"), position);
+            using var first = forecaster.Forecast(new CacheItemKey(0, 0, 0), position);
+            using var second = forecaster.Forecast(new CacheItemKey(1, 0, 0), position);
+            forecaster.ObserveForecast(new CacheItemKey(0, 0, 0), first, position);
+            forecaster.ObserveForecast(new CacheItemKey(1, 0, 0), second, position);
             return (first.item<float>(), second.item<float>());
         }
     }
@@ -257,6 +260,7 @@ public class LesaPredictorTests
                 var before = truth.Count > 1 ? truth[^2] : truth[^1];
                 expected = [.. last.Zip(before, (a, b) => a + (gains[s] * (a - b)))];
                 using var forecast = forecaster.Forecast(X, position);
+                forecaster.ObserveForecast(X, forecast, position);
                 Assert.Equal([1, 2], forecast.shape);
                 Assert.Equal(expected, forecast.data<float>().Select(v => (double)v).ToArray(), (a, b) => Math.Abs(a - b) < 1e-4);
             }
@@ -321,7 +325,9 @@ public class LesaPredictorTests
                 }
                 else
                 {
-                    outputs.Add(forecaster.Forecast(X, position));
+                    var forecast = forecaster.Forecast(X, position);
+                    forecaster.ObserveForecast(X, forecast, position);
+                    outputs.Add(forecast);
                 }
             }
 

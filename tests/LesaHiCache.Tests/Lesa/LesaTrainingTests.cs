@@ -12,7 +12,7 @@ namespace LesaHiCache.Tests.Lesa;
 
 public sealed class LesaTrainingTests : IDisposable
 {
-    private static readonly CacheItemKey Hidden = new(0, "hidden");
+    private static readonly CacheItemKey Hidden = CacheItemKey.Model(0);
     private static readonly (string, long)[] Samples =
     [
         ("a large red circle at the center on a white background", 301),

@@ -1,3 +1,4 @@
+using LesaHiCache.Caching.Methods;
 using LesaHiCache.Caching;
 using LesaHiCache.Caching.Schedules;
 using LesaHiCache.Lesa;
@@ -58,7 +59,7 @@ public class BundledModelTests
     public void ShippedLesaPredictors_MatchTheBundledModelAndStayCloseToTheUncachedImages(string scheduleName, int fullSteps, LesaCfgExperts? cfgExperts)
     {
         using var model = ShapesModel.Load(ShapesModel.BundledFolder);
-        var schedule = LesaHiCache.Shapes.Evaluation.ScheduleSpec.Parse(scheduleName).Schedule;
+        var schedule = ScheduleSpec.Parse(scheduleName).Schedule;
         var times = new FlowMatchSchedule(50, TimestepShift.FluxDynamic, ShapesModel.TokensPerSide * ShapesModel.TokensPerSide).Times;
         var path = LesaPredictor.FindIn(ShapesModel.BundledLesaFolder, ModelFingerprint.Of(model.Transformer), times, schedule, cfgExperts);
         using var predictor = LesaPredictor.Load(path);

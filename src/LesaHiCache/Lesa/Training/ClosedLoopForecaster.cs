@@ -5,10 +5,11 @@ using static TorchSharp.torch;
 namespace LesaHiCache.Lesa.Training;
 
 /// <summary>
-/// Phase 2's forecaster: forecasts like <see cref="LesaForecaster"/> (per-half experts included) but
-/// with gradients, hands the L1 loss against the uncached run's features of the same step to
-/// <c>learn</c> (one optimiser step), and feeds the detached prediction to the sampler and to the
-/// history (one-step gradients).
+/// Phase 2's forecaster: forecasts like <see cref="LesaForecaster"/> (per-half experts included) with
+/// the predictor's current weights. When the session records the forecast it used
+/// (<see cref="ObserveForecast"/>, once per item per forecast step) it hands the L1 loss of the same
+/// prediction, with gradients, against the uncached run's features of that step to <c>learn</c> (one
+/// optimiser step) and appends the forecast to the history (one-step gradients).
 /// </summary>
 internal sealed class ClosedLoopForecaster(LesaPredictor predictor, LesaEpisode episode, Device device, Action<Tensor> learn) : IFeatureForecaster
 {
@@ -38,37 +39,52 @@ internal sealed class ClosedLoopForecaster(LesaPredictor predictor, LesaEpisode 
 
     public Tensor Forecast(CacheItemKey item, StepPosition position)
     {
-        if (!histories.TryGetValue(item, out var history))
-        {
-            throw new InvalidOperationException($"'{item}' was never computed: the first step must be full.");
-        }
+        using var _ = no_grad();
+        using var prediction = Predict(item, position);
+        return prediction.to_type(featureTypes[item]);
+    }
 
+    public bool ObservesForecasts => true;
+
+    /// <summary>
+    /// The training step: the same prediction again, with gradients, against the uncached features
+    /// of this step (one optimiser step); then the forecast the sampler used joins the history.
+    /// </summary>
+    public void ObserveForecast(CacheItemKey item, Tensor forecast, StepPosition position)
+    {
         if (!episode.Features.TryGetValue(item, out var truth))
         {
             throw new InvalidOperationException($"The trajectories hold no '{item}': record them with the same pipeline.");
         }
 
-        var rows = LesaRowsOf.Item(predictor.Info.CfgExperts, (generation ?? throw new InvalidOperationException("BeginGeneration first.")).Cfg, item.Branch);
-        var length = predictor.ExpertOf(position.Step).History;
-        Tensor prediction;
         using (enable_grad())
         {
             using var scope = NewDisposeScope();
-            var stacked = stack(Enumerable.Range(0, length).Select(k => history[Math.Min(k, history.Count - 1)]));
-            var predicted = cat(LesaRowsOf.Split(stacked, rows, dim: 1)
-                .Select(part => predictor.ExpertOf(position.Step, part.Unconditional).Predict(part.Part, predictor.Gain(position.Step, part.Unconditional)))
-                .ToList(), 0);
             var target = truth[position.Step].to(device).to_type(ScalarType.Float32);
-            learn(nn.functional.l1_loss(predicted, target));
-            prediction = predicted.detach().MoveToOuterDisposeScope();
+            learn(nn.functional.l1_loss(Predict(item, position), target));
         }
 
         using (no_grad())
         {
-            Push(item, prediction.clone());
+            Push(item, forecast.detach().to_type(ScalarType.Float32, copy: true));
+        }
+    }
+
+    /// <summary>The predictor's forecast from the item's history, with the current weights (gradients as the caller's mode).</summary>
+    private Tensor Predict(CacheItemKey item, StepPosition position)
+    {
+        if (!histories.TryGetValue(item, out var history))
+        {
+            throw new InvalidOperationException($"'{item}' was never computed: the first step must be full.");
         }
 
-        return prediction.to_type(featureTypes[item]);
+        var rows = LesaRowsOf.Item(predictor.Info.CfgExperts, (generation ?? throw new InvalidOperationException("BeginGeneration first.")).Cfg, item.Branch);
+        var length = predictor.ExpertOf(position.Step).History;
+        using var scope = NewDisposeScope();
+        var stacked = stack(Enumerable.Range(0, length).Select(k => history[Math.Min(k, history.Count - 1)]));
+        return cat(LesaRowsOf.Split(stacked, rows, dim: 1)
+            .Select(part => predictor.ExpertOf(position.Step, part.Unconditional).Predict(part.Part, predictor.Gain(position.Step, part.Unconditional)))
+            .ToList(), 0).MoveToOuterDisposeScope();
     }
 
     public void Reset()

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using LesaHiCache.Caching;
 using LesaHiCache.Caching.Schedules;
+using LesaHiCache.Evaluation;
 using LesaHiCache.Layers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -238,9 +239,8 @@ public sealed class LesaTrainer
             using var session = new CacheSession(new CacheConfig { Level = CacheLevel.Model, Forecaster = () => new LesaForecaster(predictor), Schedule = options.Schedule });
             using var noise = episode.Noise.to(host.Device);
             using var output = host.Generate(episode.Samples, noise, session, cancellation);
-            using var reference = episode.Output.to(output.device).to_type(ScalarType.Float64);
-            using var error = (output.to_type(ScalarType.Float64) - reference).square().reshape(reference.shape[0], -1).mean([1L]).cpu();
-            psnr.AddRange(error.data<double>().ToArray().Select(mse => mse == 0 ? MaxPsnrDb : Math.Min(MaxPsnrDb, 10 * Math.Log10(host.OutputRange * host.OutputRange / mse))));
+            using var reference = episode.Output.to(output.device);
+            psnr.AddRange(ImageMetrics.PsnrDb(output, reference, host.OutputRange).Select(db => Math.Min(MaxPsnrDb, db)));
         }
 
         return psnr.Average();

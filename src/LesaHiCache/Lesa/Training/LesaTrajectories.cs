@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using LesaHiCache.Caching;
+using LesaHiCache.Caching.Forecasting;
 using LesaHiCache.Caching.Schedules;
 using LesaHiCache.Sampling;
 using LesaHiCache.Weights;
@@ -172,13 +173,12 @@ public sealed class LesaTrajectories : IDisposable
 
     private static (LesaEpisode Episode, IReadOnlyList<double> Times) Record(ILesaTrainingHost host, int[] samples, CancellationToken cancellation)
     {
-        var recorder = new TrajectoryRecorder();
+        using var recorder = new TrajectoryRecorder();
         var noise = host.InitialNoise(samples).to_type(ScalarType.Float32).cpu().DetachFromDisposeScope();
         try
         {
-            var config = new CacheConfig { Level = CacheLevel.Model, Forecaster = () => recorder, Schedule = new FixedIntervalSchedule(1, warmup: 0) };
-            // The session disposes its forecaster: take the recording before it ends.
-            using var session = new CacheSession(config);
+            var config = new CacheConfig { Level = CacheLevel.Model, Forecaster = () => new Fora(), Schedule = new FixedIntervalSchedule(1, warmup: 0) };
+            using var session = new CacheSession(config, recorder);
             using var generated = host.Generate(samples, noise, session, cancellation);
             var output = generated.detach().to_type(ScalarType.Float32).cpu().clone().DetachFromDisposeScope();
             var generation = recorder.Generation ?? throw new InvalidOperationException("The host did not run the sampler through the cache session.");

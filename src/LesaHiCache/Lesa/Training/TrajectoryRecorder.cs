@@ -5,23 +5,16 @@ using static TorchSharp.torch;
 namespace LesaHiCache.Lesa.Training;
 
 /// <summary>
-/// A forecaster that never forecasts: with every step full, it records each observed item at every
-/// step (float16, host memory) together with the sampler times. The recording survives the
-/// session's end-of-generation <see cref="Reset"/>; <see cref="Take"/> hands it over, a new
-/// generation or <see cref="Dispose"/> drops it.
+/// A session observer that, with every step full, records each computed item at every step
+/// (float16, host memory) together with the sampler times. <see cref="Take"/> hands the recording
+/// over; a new generation or <see cref="Dispose"/> drops it.
 /// </summary>
-internal sealed class TrajectoryRecorder : IFeatureForecaster
+internal sealed class TrajectoryRecorder : ICacheObserver, IDisposable
 {
     private readonly Dictionary<CacheItemKey, List<Tensor>> steps = [];
 
-    public string Name => "trajectory recorder";
-
     /// <summary>The recorded generation's times, warm-up and CFG layout.</summary>
     public GenerationInfo? Generation { get; private set; }
-
-    public long StateBytes => steps.Values.Sum(list => list.Sum(t => t.NumberOfElements * t.ElementSize));
-
-    public int ItemCount => steps.Count;
 
     public void BeginGeneration(GenerationInfo generation)
     {
@@ -29,7 +22,7 @@ internal sealed class TrajectoryRecorder : IFeatureForecaster
         Generation = generation;
     }
 
-    public void Observe(CacheItemKey item, Tensor features, StepPosition position)
+    public void Computed(CacheItemKey item, Tensor features, StepPosition position)
     {
         if (!steps.TryGetValue(item, out var list))
         {
@@ -46,19 +39,12 @@ internal sealed class TrajectoryRecorder : IFeatureForecaster
         list.Add(features.detach().to_type(ScalarType.Float16).cpu().DetachFromDisposeScope());
     }
 
-    public Tensor Forecast(CacheItemKey item, StepPosition position) =>
-        throw new InvalidOperationException("Trajectories are recorded with every step full.");
-
     /// <summary>The recorded items, each [S, ...] (the caller owns them); clears the recorder.</summary>
     public Dictionary<CacheItemKey, Tensor> Take()
     {
         var result = steps.ToDictionary(p => p.Key, p => stack(p.Value).DetachFromDisposeScope());
         Clear();
         return result;
-    }
-
-    public void Reset()
-    {
     }
 
     public void Dispose() => Clear();

@@ -8,8 +8,8 @@ namespace LesaHiCache.Models.Flux;
 /// <summary>
 /// Single-stream block (diffusers <c>FluxSingleTransformerBlock</c>): one modulation for the
 /// concatenated [text, image] tokens, attention and MLP in parallel, one fused output projection.
-/// Its cacheable item is that projection's output over the image tokens, before the gate
-/// (<c>img_fused</c>); the text tokens are not cached, as in the double-stream blocks.
+/// Its cached branch is that projection's output over the image tokens, before the gate
+/// (<see cref="ImageFusedSlot"/>); the text tokens are not cached, as in the double-stream blocks.
 /// </summary>
 public sealed class FluxSingleTransformerBlock : nn.Module
 {
@@ -29,53 +29,44 @@ public sealed class FluxSingleTransformerBlock : nn.Module
         RegisterComponents();
     }
 
-    /// <summary>Runs the block on the concatenated [text, image] tokens [B, L, C].</summary>
-    public Tensor Forward(Tensor tokens, Tensor temb, RotaryTables rope) => Forward(tokens, temb, rope, NoFeatureCache.Instance, "", textTokens: 0);
+    /// <summary>Slot of the fused projection over the image tokens, the block's one cached branch.</summary>
+    public const int ImageFusedSlot = 0;
 
-    /// <summary>
-    /// Runs the block on [text, image] tokens whose first <paramref name="textTokens"/> are text,
-    /// asking <paramref name="cache"/> for the item <c>{prefix}img_fused</c>. On a forecast step only
-    /// the gate is computed and the image tokens get <c>gate * forecast</c>; the text tokens come
-    /// back unchanged.
-    /// </summary>
-    public Tensor Forward(Tensor tokens, Tensor temb, RotaryTables rope, IFeatureCacheStep cache, string prefix, long textTokens)
+    /// <summary>Runs the block on the concatenated [text, image] tokens [B, L, C].</summary>
+    public Tensor Forward(Tensor tokens, Tensor temb, RotaryTables rope)
     {
         using var activated = nn.functional.silu(temb);
-        return ForwardActivated(tokens, textTokens, activated, rope, cache, prefix);
+        return Forward(tokens, textTokens: 0, activated, rope, NoBranchOutputs.Instance);
     }
 
-    /// <summary>As <see cref="Forward(Tensor, Tensor, RotaryTables, IFeatureCacheStep, string, long)"/>, given silu(temb) computed once for all blocks.</summary>
-    internal Tensor ForwardActivated(Tensor tokens, long textTokens, Tensor activatedTemb, RotaryTables rope, IFeatureCacheStep cache, string prefix)
+    /// <summary>
+    /// Runs the block on [text, image] tokens whose first <paramref name="textTokens"/> are text, given
+    /// silu(temb) computed once for all blocks, handing the fused projection over the image tokens
+    /// (before its gate) to <paramref name="branches"/>.
+    /// </summary>
+    internal Tensor Forward(Tensor tokens, long textTokens, Tensor activatedTemb, RotaryTables rope, IBranchOutputs branches)
     {
         ArgumentNullException.ThrowIfNull(tokens);
-        ArgumentNullException.ThrowIfNull(cache);
         var length = tokens.shape[1];
         ArgumentOutOfRangeException.ThrowIfNegative(textTokens);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(textTokens, length);
         using var scope = NewDisposeScope();
-        if (!cache.ComputesItems)
-        {
-            var forecast = tokens.clone();
-            AddForecast(forecast.narrow(1, textTokens, length - textTokens), activatedTemb, cache, prefix);
-            return forecast.MoveToOuterDisposeScope();
-        }
-
         var (shift, scale, gate) = norm.ModulateActivated(activatedTemb);
         var normed = AdaLayerNormZeroSingle.Normalize(tokens, shift, scale);
         var mlp = nn.functional.gelu(proj_mlp.call(normed), TorchSharp.Modules.GELU.Approximate.tanh);
         var attention = attn.Forward(normed, rope);
         var fused = proj_out.call(cat([attention, mlp], dim: 2));
-        cache.Item(prefix + "img_fused", () => fused.narrow(1, textTokens, length - textTokens));
+        branches.Computed(ImageFusedSlot, fused.narrow(1, textTokens, length - textTokens));
         var result = tokens.addcmul(gate.unsqueeze(1), fused, 1);
         Float16Range.ClampInPlace(result);
         return result.MoveToOuterDisposeScope();
     }
 
-    /// <summary>A forecast step: <paramref name="image"/> += gate * forecast(img_fused), in place.</summary>
-    internal void AddForecast(Tensor image, Tensor activatedTemb, IFeatureCacheStep cache, string prefix)
+    /// <summary>A module-level forecast step: <paramref name="image"/> += gate * forecast(fused), in place.</summary>
+    internal void AddForecasts(Tensor image, Tensor activatedTemb, IGatedForecasts forecasts)
     {
         using var scope = NewDisposeScope();
-        cache.AddGatedForecast(prefix + "img_fused", image, norm.Gate(activatedTemb).unsqueeze(1));
+        forecasts.AddTo(image, ImageFusedSlot, norm.Gate(activatedTemb).unsqueeze(1));
         Float16Range.ClampInPlace(image);
     }
 }

@@ -100,40 +100,13 @@ public sealed class FluxTransformer : nn.Module<FluxTransformerInput, Tensor>
             input.Pooled.to_type(dtype));
         using var ownRope = input.Rope is null ? RotaryTablesFor(input.TextIds, input.ImageIds) : null;
         var rope = input.Rope ?? ownRope!;
-        Tensor EmbedImage() => x_embedder.forward(input.Image.to_type(dtype));
-        Tensor EmbedText() => context_embedder.forward(input.Text.to_type(dtype));
-        Tensor image;
-
-        var cache = input.Cache;
-        if (cache is { Level: CacheLevel.Block })
-        {
-            throw new NotSupportedException("CacheLevel.Block is for BlockListCache over other models' block lists; FluxTransformer caches at Module or Model level.");
-        }
-
-        if (cache is { NeedsFirstBlockSignal: true } && transformer_blocks.Count > 0)
-        {
-            var embedded = EmbedImage();
-            var (firstImage, firstContext) = transformer_blocks[0].Forward(embedded, EmbedText(), temb, rope);
-            cache.ReportFirstBlockResidual(firstImage - embedded);
-            var blocksInput = firstImage;
-            image = cache.Level == CacheLevel.Model
-                ? cache.Item("hidden", () => RunBlocks(blocksInput, firstContext, temb, rope, 1, NoFeatureCache.Instance))
-                : cache.ComputesItems ? RunBlocks(blocksInput, firstContext, temb, rope, 1, cache) : ForecastBlocks(blocksInput, firstContext, temb, rope, 1, cache);
-        }
-        else if (cache is { Level: CacheLevel.Model })
-        {
-            // A forecast step needs no token embedding and no block.
-            image = cache.Item("hidden", () => RunBlocks(EmbedImage(), EmbedText(), temb, rope, 0, NoFeatureCache.Instance));
-        }
-        else if (cache is { ComputesItems: false })
-        {
-            image = ForecastBlocks(EmbedImage(), cache.Shadow is null ? null : EmbedText(), temb, rope, 0, cache);
-        }
-        else
-        {
-            image = RunBlocks(EmbedImage(), EmbedText(), temb, rope, 0, (IFeatureCacheStep?)cache ?? NoFeatureCache.Instance);
-        }
-
+        using var activated = nn.functional.silu(temb);
+        var stack = new HostBlocks<FluxStreams>(
+            BlockAdapters(activated, rope),
+            () => x_embedder.forward(input.Image.to_type(dtype)),
+            image => new FluxStreams(image, context_embedder.forward(input.Text.to_type(dtype))),
+            streams => streams.Image);
+        var image = CachingRunner.Run(stack, input.Cache);
         return proj_out.call(norm_out.forward(image, temb)).MoveToOuterDisposeScope();
     }
 
@@ -178,56 +151,12 @@ public sealed class FluxTransformer : nn.Module<FluxTransformerInput, Tensor>
         return new RotaryTables(cos, sin);
     }
 
-    /// <summary>Blocks from <paramref name="firstBlock"/> on; returns the image tokens after the last one.</summary>
-    private Tensor RunBlocks(Tensor image, Tensor context, Tensor temb, RotaryTables rope, int firstBlock, IFeatureCacheStep cache)
+    /// <summary>The blocks in order (double-stream, then single-stream) with one call's conditioning.</summary>
+    private List<ICacheableBlock<FluxStreams>> BlockAdapters(Tensor activatedTemb, RotaryTables rope)
     {
-        var activated = nn.functional.silu(temb);
-        for (var i = firstBlock; i < transformer_blocks.Count; i++)
-        {
-            (image, context) = transformer_blocks[i].ForwardActivated(image, context, activated, rope, cache, BlockPrefix(i));
-        }
-
-        var textLength = context.shape[1];
-        var tokens = cat([context, image], dim: 1);
-        for (var i = 0; i < single_transformer_blocks.Count; i++)
-        {
-            tokens = single_transformer_blocks[i].ForwardActivated(tokens, textLength, activated, rope, cache, SingleBlockPrefix(i));
-        }
-
-        return tokens[.., (int)textLength..];
+        var blocks = new List<ICacheableBlock<FluxStreams>>(transformer_blocks.Count + single_transformer_blocks.Count);
+        blocks.AddRange(transformer_blocks.Select(b => new FluxDoubleBlockAdapter(b, activatedTemb, rope)));
+        blocks.AddRange(single_transformer_blocks.Select(b => new FluxSingleBlockAdapter(b, activatedTemb, rope)));
+        return blocks;
     }
-
-    /// <summary>
-    /// A module-level forecast step from block <paramref name="firstBlock"/> on: each block adds its
-    /// gated forecasts to <paramref name="image"/> (owned here, updated in place). The text stream is
-    /// skipped: without attention no image token depends on it, and the output keeps image tokens only.
-    /// On a shadow step the blocks first run for real on the same input (<paramref name="context"/> is
-    /// needed then), so that every forecast's error is recorded.
-    /// </summary>
-    private Tensor ForecastBlocks(Tensor image, Tensor? context, Tensor temb, RotaryTables rope, int firstBlock, ITransformerCacheStep cache)
-    {
-        if (cache.Shadow is { } shadow)
-        {
-            using var real = RunBlocks(image, context ?? throw new ArgumentNullException(nameof(context)), temb, rope, firstBlock, shadow);
-        }
-
-        using var activated = nn.functional.silu(temb);
-        for (var i = firstBlock; i < transformer_blocks.Count; i++)
-        {
-            transformer_blocks[i].AddForecasts(image, activated, cache, BlockPrefix(i));
-        }
-
-        for (var i = 0; i < single_transformer_blocks.Count; i++)
-        {
-            single_transformer_blocks[i].AddForecast(image, activated, cache, SingleBlockPrefix(i));
-        }
-
-        return image;
-    }
-
-    /// <summary>Key prefix of double-stream block i's cached items.</summary>
-    public static string BlockPrefix(int i) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"double{i}.");
-
-    /// <summary>Key prefix of single-stream block i's cached item.</summary>
-    public static string SingleBlockPrefix(int i) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"single{i}.");
 }

@@ -7,8 +7,8 @@ namespace LesaHiCache.Models.Flux;
 
 /// <summary>
 /// Double-stream MMDiT block (diffusers <c>FluxTransformerBlock</c>): image and text tokens keep
-/// separate weights and modulation but attend jointly. Its cacheable items are the image stream's
-/// attention and MLP outputs before their gates (<c>img_attn</c>, <c>img_mlp</c>). The text stream
+/// separate weights and modulation but attend jointly. Its cached branches are the image stream's
+/// attention and MLP outputs before their gates (<see cref="ImageAttentionSlot"/>, <see cref="ImageMlpSlot"/>). The text stream
 /// is not cached: on a forecast step no block attends, so no image token depends on the text tokens
 /// before the next full step, which computes them afresh.
 /// </summary>
@@ -31,33 +31,26 @@ public sealed class FluxTransformerBlock : nn.Module
         RegisterComponents();
     }
 
-    /// <summary>Runs the block; returns the updated (image, context) streams.</summary>
-    public (Tensor Image, Tensor Context) Forward(Tensor image, Tensor context, Tensor temb, RotaryTables rope) =>
-        Forward(image, context, temb, rope, NoFeatureCache.Instance, "");
+    /// <summary>Slot of the image stream's attention output among the block's cached branches.</summary>
+    public const int ImageAttentionSlot = 0;
 
-    /// <summary>
-    /// Runs the block, asking <paramref name="cache"/> for the items <c>{prefix}img_attn</c> and
-    /// <c>{prefix}img_mlp</c>. On a forecast step only the gates are computed and the image stream
-    /// gets <c>gate * forecast</c> for each item; the text stream comes back unchanged.
-    /// </summary>
-    public (Tensor Image, Tensor Context) Forward(Tensor image, Tensor context, Tensor temb, RotaryTables rope, IFeatureCacheStep cache, string prefix)
+    /// <summary>Slot of the image stream's MLP output among the block's cached branches.</summary>
+    public const int ImageMlpSlot = 1;
+
+    /// <summary>Runs the block; returns the updated (image, context) streams.</summary>
+    public (Tensor Image, Tensor Context) Forward(Tensor image, Tensor context, Tensor temb, RotaryTables rope)
     {
         using var activated = nn.functional.silu(temb);
-        return ForwardActivated(image, context, activated, rope, cache, prefix);
+        return Forward(image, context, activated, rope, NoBranchOutputs.Instance);
     }
 
-    /// <summary>As <see cref="Forward(Tensor, Tensor, Tensor, RotaryTables, IFeatureCacheStep, string)"/>, given silu(temb) computed once for all blocks.</summary>
-    internal (Tensor Image, Tensor Context) ForwardActivated(Tensor image, Tensor context, Tensor activatedTemb, RotaryTables rope, IFeatureCacheStep cache, string prefix)
+    /// <summary>
+    /// Runs the block given silu(temb), computed once for all blocks, handing the image stream's
+    /// attention and MLP outputs before their gates to <paramref name="branches"/>.
+    /// </summary>
+    internal (Tensor Image, Tensor Context) Forward(Tensor image, Tensor context, Tensor activatedTemb, RotaryTables rope, IBranchOutputs branches)
     {
-        ArgumentNullException.ThrowIfNull(cache);
         using var scope = NewDisposeScope();
-        if (!cache.ComputesItems)
-        {
-            var forecastImage = image.clone();
-            AddForecasts(forecastImage, activatedTemb, cache, prefix);
-            return (forecastImage.MoveToOuterDisposeScope(), context.alias().MoveToOuterDisposeScope());
-        }
-
         var imageMod = norm1.ModulateActivated(activatedTemb);
         var contextMod = norm1_context.ModulateActivated(activatedTemb);
         var (imageAttention, contextAttention) = attn.Forward(
@@ -65,8 +58,10 @@ public sealed class FluxTransformerBlock : nn.Module
             AdaLayerNormZero.NormalizeForAttention(context, contextMod),
             rope);
 
-        var newImage = image.addcmul(imageMod.GateMsa.unsqueeze(1), cache.Item(prefix + "img_attn", () => imageAttention), 1);
-        var imageMlp = cache.Item(prefix + "img_mlp", () => ff.call(AdaLayerNormZero.NormalizeForMlp(newImage, imageMod)));
+        branches.Computed(ImageAttentionSlot, imageAttention);
+        var newImage = image.addcmul(imageMod.GateMsa.unsqueeze(1), imageAttention, 1);
+        var imageMlp = ff.call(AdaLayerNormZero.NormalizeForMlp(newImage, imageMod));
+        branches.Computed(ImageMlpSlot, imageMlp);
         newImage = newImage.addcmul(imageMod.GateMlp.unsqueeze(1), imageMlp, 1);
 
         var newContext = context.addcmul(contextMod.GateMsa.unsqueeze(1), contextAttention, 1);
@@ -75,12 +70,12 @@ public sealed class FluxTransformerBlock : nn.Module
         return (newImage.MoveToOuterDisposeScope(), newContext.MoveToOuterDisposeScope());
     }
 
-    /// <summary>A forecast step: <paramref name="image"/> += gate_msa * forecast(img_attn) + gate_mlp * forecast(img_mlp), in place.</summary>
-    internal void AddForecasts(Tensor image, Tensor activatedTemb, IFeatureCacheStep cache, string prefix)
+    /// <summary>A module-level forecast step: <paramref name="image"/> += gate_msa * forecast(attention) + gate_mlp * forecast(MLP), in place.</summary>
+    internal void AddForecasts(Tensor image, Tensor activatedTemb, IGatedForecasts forecasts)
     {
         using var scope = NewDisposeScope();
         var (gateMsa, gateMlp) = norm1.Gates(activatedTemb);
-        cache.AddGatedForecast(prefix + "img_attn", image, gateMsa.unsqueeze(1));
-        cache.AddGatedForecast(prefix + "img_mlp", image, gateMlp.unsqueeze(1));
+        forecasts.AddTo(image, ImageAttentionSlot, gateMsa.unsqueeze(1));
+        forecasts.AddTo(image, ImageMlpSlot, gateMlp.unsqueeze(1));
     }
 }

@@ -12,7 +12,7 @@ namespace LesaHiCache.Models.Flux;
 /// <param name="ImageIds">Image token positions [L_img, axes].</param>
 /// <param name="TextIds">Text token positions [L_txt, axes] (zeros in FLUX).</param>
 /// <param name="Guidance">Distilled guidance scale [B], for configs with guidance_embeds.</param>
-/// <param name="Cache">This forward's view of a feature cache; null computes everything.</param>
+/// <param name="Cache">This forward's view of a feature cache (<see cref="LesaHiCache.Caching.CacheSession.NextForward"/>); null computes everything.</param>
 /// <param name="Rope">RoPE tables for [text, image] ids, when the caller keeps them across steps
 /// (<see cref="FluxTransformer.RotaryTablesFor"/>); null computes them from the ids.</param>
 /// <param name="Conditioning">The conditioning vector [B, inner_dim] of these Timestep, Pooled and
@@ -26,6 +26,6 @@ public sealed record FluxTransformerInput(
     Tensor ImageIds,
     Tensor TextIds,
     Tensor? Guidance = null,
-    LesaHiCache.Caching.ITransformerCacheStep? Cache = null,
+    LesaHiCache.Caching.CacheForward? Cache = null,
     RotaryTables? Rope = null,
     Tensor? Conditioning = null);

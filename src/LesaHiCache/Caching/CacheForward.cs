@@ -1,0 +1,49 @@
+using static TorchSharp.torch;
+
+namespace LesaHiCache.Caching;
+
+/// <summary>
+/// One transformer call's view of a <see cref="CacheSession"/> (one CFG branch of a step), from
+/// <see cref="CacheSession.NextForward"/>. A host passes it to <see cref="CachingRunner"/>, which
+/// makes every decision through it.
+/// </summary>
+public sealed class CacheForward
+{
+    private readonly CacheSession session;
+
+    internal CacheForward(CacheSession session, int branch)
+    {
+        this.session = session;
+        Branch = branch;
+    }
+
+    /// <summary>The call within the step (0, or 0 and 1 when CFG halves are separate calls).</summary>
+    public int Branch { get; }
+
+    /// <summary>What is cached.</summary>
+    public CacheLevel Level => session.Config.Level;
+
+    /// <summary>Whether the first block must run and report its residual before the decision (adaptive schedules).</summary>
+    public bool NeedsFirstBlockSignal => session.Config.Schedule.UsesFirstBlockSignal;
+
+    /// <summary>Whether this call computes its items (a full step); known once the first block's residual is reported where one is needed.</summary>
+    public bool ComputesItems => session.IsFull;
+
+    internal bool IsShadow => session.IsShadowStep;
+
+    internal bool ObservesForecasts => session.ForecasterObservesForecasts;
+
+    internal void ReportFirstBlockResidual(Tensor residual) => session.Report(Branch, residual);
+
+    internal void Observe(CacheItemKey item, Tensor features) => session.Observe(item, features);
+
+    internal Tensor Forecast(CacheItemKey item) => session.Forecast(item);
+
+    internal void AddGatedForecast(CacheItemKey item, Tensor target, Tensor gate) => session.AddGatedForecast(item, target, gate);
+
+    internal void ForecastUsed(CacheItemKey item, Tensor forecast) => session.ForecastUsed(item, forecast);
+
+    internal void RecordShadowError(CacheItemKey item, Tensor forecast, Tensor real) => session.RecordShadowError(item, forecast, real);
+
+    internal CacheItemKey Key(int block, int slot) => new(Branch, block, slot);
+}

@@ -1,0 +1,167 @@
+using System.Text;
+using LesaHiCache.Caching.Forecasting;
+using LesaHiCache.Caching.Schedules;
+using LesaHiCache.Lesa;
+
+namespace LesaHiCache.Caching.Methods;
+
+/// <summary>
+/// The one registry of forecasters and schedules: their names, options with defaults and ranges, the
+/// levels each forecaster works at, factories and help text. The parsers (<see cref="MethodSpec"/>,
+/// <see cref="ScheduleSpec"/>), the CLI, the benchmarks and the samples read it, and
+/// <see cref="CacheSession"/> refuses what it marks unsupported.
+/// </summary>
+public static class CacheMethods
+{
+    private static readonly CacheLevel[] AllLevels = [CacheLevel.Module, CacheLevel.Model, CacheLevel.Block];
+
+    private static readonly MethodOption Distance = new("distance", OptionKind.Choice, "steps", "distance between steps: step indices (reference) or (1 - t) S", Choices: ["steps", "time"]);
+
+    private static readonly MethodOption Scheme = new("scheme", OptionKind.Choice, "ladder", "derivative estimates: the reference difference ladder or the interpolating polynomial", Choices: ["ladder", "interpolating"]);
+
+    /// <summary>The forecasters, <c>none</c> (the uncached reference) first.</summary>
+    public static IReadOnlyList<ForecasterEntry> Forecasters { get; } =
+    [
+        new("none", "the uncached reference: every step full", [], AllLevels, null, null),
+        new("fora", "FORA: reuse the last full step's features", [Distance, Scheme], AllLevels, typeof(Fora), a => Bind(0, Polynomial(a), (_, options) => new Fora(options))),
+        new(
+            "taylorseer",
+            "TaylorSeer: Taylor expansion from the difference ladder",
+            [new("order", OptionKind.Integer, "1", "highest derivative kept", Min: 0, Max: 8), Distance, Scheme],
+            AllLevels,
+            typeof(TaylorSeer),
+            a => Bind(a.Integer("order"), Polynomial(a), (order, options) => new TaylorSeer(order, options))),
+        new(
+            "hicache",
+            "HiCache: scaled Hermite expansion from the difference ladder",
+            [new("order", OptionKind.Integer, "2", "highest derivative kept", Min: 0, Max: 8), new("sigma", OptionKind.Number, "0.5", "Hermite scale", Min: 0, ExclusiveMin: true), Distance, Scheme],
+            AllLevels,
+            typeof(HiCache),
+            a => Bind((a.Integer("order"), a.Number("sigma")), Polynomial(a), (p, options) => new HiCache(p.Item1, p.Item2, options))),
+        new(
+            "lesa",
+            "LESA: learned stage experts (a predictor trained for the model, the sampler times and the schedule)",
+            [new("path", OptionKind.Path, null, "predictor file (default: the host looks one up for the schedule)"), new("cfg", OptionKind.Choice, null, "CFG experts: one set, or one per CFG half", Choices: ["shared", "per-half"])],
+            [CacheLevel.Model],
+            typeof(LesaForecaster),
+            null,
+            NeedsPlannedSchedule: true),
+    ];
+
+    /// <summary>The schedules: the papers' presets, then the parameterised ones.</summary>
+    public static IReadOnlyList<ScheduleEntry> Schedules { get; } =
+    [
+        Preset("taylorseer-5x", "TaylorSeer/HiCache at 5.00x of 50 steps: full steps 0,1,2,8,14,...,44", SchedulePresets.TaylorSeer5x),
+        Preset("taylorseer-6.25x", "TaylorSeer/HiCache at 6.25x of 50 steps: full steps 0,1,2,10,18,26,34,42", SchedulePresets.TaylorSeer625x),
+        Preset("lesa-5x", "LESA at 5.00x of 50 steps: full steps 0,1,2,3,9,16,23,30,37,44", SchedulePresets.Lesa5x),
+        Preset("lesa-6.25x", "LESA at 6.25x of 50 steps: full steps 0,1,2,3,12,22,32,42", SchedulePresets.Lesa625x),
+        new(
+            "counter",
+            "the reference counter rule: W warm-up steps, then every N-th step from step W - 1, plus forced steps F",
+            [Int("N", null, 1, "interval"), Int("W", "3", 1, "warm-up steps"), new("F", OptionKind.IntegerList, "", "forced full steps", Min: 0)],
+            a => new CounterSchedule(a.Integer("N"), a.Integer("W"), a.Optional("F") is { Length: > 0 } ? a.Integers("F") : null)),
+        new(
+            "interval",
+            "W warm-up steps, then full at s = W + m N, and the last T steps full",
+            [Int("N", null, 1, "interval"), Int("W", "3", 0, "warm-up steps"), Int("T", "0", 0, "trailing full steps")],
+            a => new FixedIntervalSchedule(a.Integer("N"), a.Integer("W"), a.Integer("T"))),
+        new("budget", "B full steps: 3 warm-up steps, the rest spread evenly", [Int("B", null, 1, "full steps")], a => new BudgetSchedule(a.Integer("B"))),
+        new(
+            "adaptive",
+            "first-block residual change accumulated up to a threshold, at most MAX forecasts in a row (the first block runs every step)",
+            [new("threshold", OptionKind.Number, null, "accumulated relative change that forces a full step", Min: 0, ExclusiveMin: true), Int("max", "6", 0, "most forecast steps in a row"), Int("W", "3", 0, "warm-up steps")],
+            a => new AdaptiveSchedule(a.Number("threshold"), a.Integer("max"), a.Integer("W"))),
+        new(
+            "stages",
+            "one interval per noise stage (t > 0.9, 0.5 < t <= 0.9, t <= 0.5)",
+            [Int("N0", null, 1, "interval of stage 0"), Int("N1", null, 1, "interval of stage 1"), Int("N2", null, 1, "interval of stage 2")],
+            a => new StageAwareSchedule([a.Integer("N0"), a.Integer("N1"), a.Integer("N2")])),
+        new("mask", "exactly the given full steps (step 0 among them)", [new("steps", OptionKind.IntegerList, null, "full steps", Min: 0)], a => new StepMaskSchedule(a.Integers("steps"))),
+    ];
+
+    /// <summary>The entry named <paramref name="name"/> (any case), or null.</summary>
+    public static ForecasterEntry? FindForecaster(string name) => Forecasters.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The entry named <paramref name="name"/> (any case), or null.</summary>
+    public static ScheduleEntry? FindSchedule(string name) => Schedules.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The entry of <paramref name="forecaster"/>'s type, or null for forecasters the registry does not list.</summary>
+    public static ForecasterEntry? EntryOf(IFeatureForecaster forecaster)
+    {
+        ArgumentNullException.ThrowIfNull(forecaster);
+        return Forecasters.FirstOrDefault(e => e.ForecasterType == forecaster.GetType());
+    }
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> naming the combination when <paramref name="forecaster"/>
+    /// does not work at <paramref name="level"/> or with <paramref name="schedule"/>.
+    /// </summary>
+    public static void EnsureSupported(CacheLevel level, IFeatureForecaster forecaster, ICacheSchedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        if (!Enum.IsDefined(level))
+        {
+            throw new ArgumentException($"Unknown cache level {level}.", nameof(level));
+        }
+
+        if (EntryOf(forecaster) is not { } entry)
+        {
+            return;
+        }
+
+        if (!entry.Levels.Contains(level))
+        {
+            throw new ArgumentException($"Unsupported combination: {entry.Name} at {level.ToString().ToLowerInvariant()} level ({entry.Name} forecasts at {entry.LevelList} level only).");
+        }
+
+        if (entry.NeedsPlannedSchedule && schedule is not PlannedSchedule)
+        {
+            throw new ArgumentException($"Unsupported combination: {entry.Name} with the schedule {schedule.Name} ({entry.Name} needs a schedule whose full steps are known ahead, the ones its predictor was trained for).");
+        }
+    }
+
+    /// <summary>Help text: one line per forecaster with its syntax, levels and options.</summary>
+    public static string ForecasterHelp()
+    {
+        var text = new StringBuilder();
+        foreach (var entry in Forecasters)
+        {
+            text.AppendLine($"{entry.Syntax}[:level={string.Join("|", entry.Levels.Select(l => l.ToString().ToLowerInvariant()))}]: {entry.Help}");
+            foreach (var option in entry.Options)
+            {
+                text.AppendLine($"    {option.Name}: {option.Help}; {option.Accepts}{(option.Default is { Length: > 0 } d ? $" (default {d})" : "")}");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Help text: one line per schedule with its syntax and parameters.</summary>
+    public static string ScheduleHelp()
+    {
+        var text = new StringBuilder();
+        foreach (var entry in Schedules)
+        {
+            text.AppendLine($"{entry.Syntax}: {entry.Help}");
+            foreach (var parameter in entry.Parameters)
+            {
+                text.AppendLine($"    {parameter.Name}: {parameter.Help}; {parameter.Accepts}{(parameter.Default is { Length: > 0 } d ? $" (default {d})" : "")}");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static ScheduleEntry Preset(string name, string help, ICacheSchedule schedule) => new(name, help, [], _ => schedule);
+
+    private static MethodOption Int(string name, string? fallback, int min, string help) => new(name, OptionKind.Integer, fallback, help, Min: min);
+
+    private static ForecasterOptions Polynomial(MethodArguments arguments) => ForecasterOptions.Default with
+    {
+        Distance = arguments.Choice("distance") == "time" ? DistanceUnit.SamplerTime : DistanceUnit.Steps,
+        Scheme = arguments.Choice("scheme") == "interpolating" ? DerivativeScheme.Interpolating : DerivativeScheme.ReferenceLadder,
+    };
+
+    /// <summary>A factory that captures checked values (not the arguments object).</summary>
+    private static Func<IFeatureForecaster> Bind<T>(T values, ForecasterOptions options, Func<T, ForecasterOptions, IFeatureForecaster> create) => () => create(values, options);
+}

@@ -1,0 +1,50 @@
+namespace LesaHiCache.Caching.Schedules;
+
+/// <summary>Base of schedules whose full steps are known in advance.</summary>
+public abstract class PlannedSchedule : ICacheSchedule
+{
+    /// <inheritdoc />
+    public abstract string Name { get; }
+
+    /// <inheritdoc />
+    public bool UsesFirstBlockSignal => false;
+
+    /// <summary>The full steps of an S-step generation, S = times.Count - 1.</summary>
+    public abstract IReadOnlySet<int> FullSteps(IReadOnlyList<double> times);
+
+    /// <inheritdoc />
+    public IStepPlanner Begin(IReadOnlyList<double> times)
+    {
+        ArgumentNullException.ThrowIfNull(times);
+        if (times.Count < 2)
+        {
+            throw new ArgumentException("A schedule needs at least one step (two times).", nameof(times));
+        }
+
+        var fullSteps = FullSteps(times);
+        if (!fullSteps.Contains(0))
+        {
+            throw new ArgumentException($"The schedule {Name} does not compute step 0 fully: nothing can be forecast before a full step.", nameof(times));
+        }
+
+        return new Planner(fullSteps);
+    }
+
+    private sealed class Planner(IReadOnlySet<int> fullSteps) : IStepPlanner
+    {
+        public int WarmupSteps { get; } = LeadingRun(fullSteps);
+
+        public bool IsFullStep(int step, double? firstBlockChange = null) => fullSteps.Contains(step);
+
+        private static int LeadingRun(IReadOnlySet<int> steps)
+        {
+            var run = 0;
+            while (steps.Contains(run))
+            {
+                run++;
+            }
+
+            return run;
+        }
+    }
+}

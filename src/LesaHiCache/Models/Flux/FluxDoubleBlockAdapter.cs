@@ -1,0 +1,16 @@
+using LesaHiCache.Caching;
+using static TorchSharp.torch;
+
+namespace LesaHiCache.Models.Flux;
+
+/// <summary>A double-stream block with one call's conditioning, as the caching runner drives it.</summary>
+internal sealed class FluxDoubleBlockAdapter(FluxTransformerBlock block, Tensor activatedTemb, RotaryTables rope) : ICacheableBlock<FluxStreams>
+{
+    public FluxStreams Forward(FluxStreams state, IBranchOutputs branches)
+    {
+        var (image, context) = block.Forward(state.Image, state.Context, activatedTemb, rope, branches);
+        return new FluxStreams(image, context);
+    }
+
+    public void AddForecasts(Tensor hidden, IGatedForecasts forecasts) => block.AddForecasts(hidden, activatedTemb, forecasts);
+}
