@@ -37,7 +37,7 @@ CacheConfig config;
 int steps;
 try
 {
-    if (!Enum.TryParse<CacheLevel>(settings["--level"], ignoreCase: true, out var level) || !Enum.IsDefined(level))
+    if (!CacheMethods.TryParseLevel(settings["--level"], out var level))
     {
         throw new FormatException($"--level is module, model or block, got '{settings["--level"]}'.");
     }

@@ -32,9 +32,9 @@ internal static class EvaluateCommand
         var defaults = new EvaluationOptions();
         var model = new Option<string?>("--model") { Description = "A shapes model folder (default: the bundled model)." };
         var predictors = new Option<string?>("--predictors") { Description = "Folder of LESA predictor files searched by lesa methods without a path (default: <model>/lesa)." };
-        var methods = new Option<string>("--methods") { Description = "Comma-separated: none, fora, taylorseer[:order=O], hicache[:order=O][:sigma=S] (each may add :level=module|model, :scheme=ladder|interpolating, :distance=steps|time), lesa[:path=FILE][:cfg=shared|per-half] (model level; default: the predictor for the schedule in the model's lesa/ folder).", DefaultValueFactory = _ => "none,fora,taylorseer:order=1,taylorseer:order=2,hicache:order=2:sigma=0.5" };
-        var schedules = new Option<string>("--schedules") { Description = "Comma-separated: taylorseer-5x, taylorseer-6.25x, lesa-5x, lesa-6.25x (the papers' patterns), counter:N[:W[:F;F...]], interval:N[:W[:T]], budget:B, adaptive:threshold[:max], stages:N0:N1:N2, mask:0;1;...", DefaultValueFactory = _ => "interval:7:3,interval:10:3" };
-        var level = new Option<string>("--level") { Description = "Default cache level: module or model.", DefaultValueFactory = _ => "module" };
+        var methods = new Option<string>("--methods") { Description = $"Comma-separated forecasters (lesa without a path: the predictor for the schedule in --predictors):{Environment.NewLine}{CacheMethods.ForecasterHelp()}", DefaultValueFactory = _ => "none,fora,taylorseer:order=1,taylorseer:order=2,hicache:order=2:sigma=0.5" };
+        var schedules = new Option<string>("--schedules") { Description = $"Comma-separated schedules (';' between steps in a list):{Environment.NewLine}{CacheMethods.ScheduleHelp()}", DefaultValueFactory = _ => "interval:7:3,interval:10:3" };
+        var level = new Option<string>("--level") { Description = "Default cache level: module, model or block (a forecaster with one level, like lesa, keeps it).", DefaultValueFactory = _ => "module" };
         var steps = new Option<int>("--steps") { DefaultValueFactory = _ => defaults.Steps, Description = "Sampler steps." };
         var prompts = new Option<int>("--prompts") { DefaultValueFactory = _ => defaults.Prompts, Description = "Prompts, drawn from the task grammar." };
         var promptSeed = new Option<int>("--prompt-seed") { DefaultValueFactory = _ => defaults.PromptSeed, Description = "Seed of the prompt sample." };
@@ -58,7 +58,10 @@ internal static class EvaluateCommand
             IReadOnlyList<ScheduleSpec> scheduleList;
             try
             {
-                var defaultLevel = parse.GetValue(level) switch { "model" => CacheLevel.Model, "module" => CacheLevel.Module, var other => throw new FormatException($"--level is module or model, not '{other}'.") };
+                var levelText = parse.GetValue(level)!;
+                var defaultLevel = CacheMethods.TryParseLevel(levelText, out var parsedLevel)
+                    ? parsedLevel
+                    : throw new FormatException($"--level is module, model or block, not '{levelText}'.");
                 methodList = MethodSpec.ParseList(parse.GetValue(methods)!, defaultLevel);
                 scheduleList = ScheduleSpec.ParseList(parse.GetValue(schedules)!);
             }

@@ -23,7 +23,7 @@ internal static class TrainLesaCommand
         var output = new Option<string>("--output") { Description = "The predictor file to write (.safetensors).", Required = true };
         var work = new Option<string?>("--work") { Description = "Folder for trajectories/ and checkpoint/ (default: <output>.work); rerun to resume." };
         var trajectories = new Option<string?>("--trajectories") { Description = "Trajectory folder (default: <work>/trajectories); share it between predictors of one model and sampler." };
-        var schedule = new Option<string>("--schedule") { Description = "The caching schedule the predictor is for (as in evaluate).", DefaultValueFactory = _ => "interval:7:3" };
+        var schedule = new Option<string>("--schedule") { Description = $"The caching schedule the predictor is for (its full steps must be known ahead):{Environment.NewLine}{CacheMethods.ScheduleHelp()}", DefaultValueFactory = _ => "interval:7:3" };
         var steps = new Option<int>("--steps") { Description = "Sampler steps.", DefaultValueFactory = _ => evaluation.Steps };
         var guidance = new Option<double>("--guidance") { Description = "CFG scale.", DefaultValueFactory = _ => evaluation.GuidanceScale };
         var prompts = new Option<int>("--prompts") { Description = "Training prompts.", DefaultValueFactory = _ => 100 };

@@ -38,7 +38,7 @@ internal sealed class LesaPredictors(ShapesModel model, EvaluationOptions option
         }
 
         predictor.EnsureCompatible(fingerprint, times, schedule.Schedule);
-        return new CacheConfig { Level = CacheLevel.Model, Forecaster = () => new LesaForecaster(predictor), Schedule = schedule.Schedule };
+        return new CacheConfig { Level = LesaForecaster.Level, Forecaster = () => new LesaForecaster(predictor), Schedule = schedule.Schedule };
     }
 
     public void Dispose()

@@ -19,6 +19,9 @@ namespace LesaHiCache.Lesa;
 /// </summary>
 public sealed class LesaForecaster : IFeatureForecaster
 {
+    /// <summary>The level LESA forecasts at: its predictors are trained on the stack's output (the model-level hidden state).</summary>
+    public const CacheLevel Level = CacheLevel.Model;
+
     private readonly LesaPredictor predictor;
     private readonly Dictionary<CacheItemKey, History> items = [];
     private LesaPredictor.InferenceCoefficients[]? coefficients; // [conditional, unconditional]

@@ -217,7 +217,7 @@ public sealed class LesaPredictor : nn.Module
 
         return new CacheConfig
         {
-            Level = CacheLevel.Model,
+            Level = LesaForecaster.Level,
             Forecaster = () => new LesaForecaster(this),
             Schedule = schedule ?? trained ?? throw new InvalidOperationException($"The predictor's schedule {Info.Schedule} decides while sampling: pass it explicitly."),
         };
@@ -359,9 +359,9 @@ public sealed class LesaPredictor : nn.Module
         return -1;
     }
 
-    /// <summary>Same full steps over the times (the name, for schedules that decide while sampling).</summary>
+    /// <summary>Same full steps over the times (a schedule that decides while sampling matches none).</summary>
     private static bool SameSchedule(LesaPredictorInfo info, ICacheSchedule schedule, IReadOnlyList<int>? fullSteps) =>
-        fullSteps is null || info.FullSteps is null ? info.Schedule == schedule.Name : fullSteps.SequenceEqual(info.FullSteps);
+        fullSteps is not null && info.FullSteps is not null && fullSteps.SequenceEqual(info.FullSteps);
 
     /// <summary>delta_j = t_s - t_j for each step s given: [steps, S + 1], in the experts' dtype and device.</summary>
     private Tensor DeltaRows(int[] steps)

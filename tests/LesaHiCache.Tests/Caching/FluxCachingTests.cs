@@ -356,4 +356,117 @@ public sealed class FluxCachingTests : IDisposable
         using var gate = ones(2, 1, 8);
         Assert.Throws<InvalidOperationException>(() => forward.AddGatedForecast(new CacheItemKey(0, 0, FluxTransformerBlock.ImageAttentionSlot), target, gate));
     }
+
+    /// <summary>
+    /// A stateful forecaster: FORA scaled by 1 + 0.01 n, n the forecasts of the item recorded so far.
+    /// Its forecast depends on its state, which changes only in ObserveForecast.
+    /// </summary>
+    private sealed class CountingForecaster : IFeatureForecaster
+    {
+        private readonly Fora inner = new();
+        private readonly Dictionary<CacheItemKey, int> recorded = [];
+
+        /// <summary>Forecasts recorded since the forecaster was made (over every generation).</summary>
+        public int ForecastsRecorded { get; private set; }
+
+        public string Name => "counting";
+
+        public long StateBytes => inner.StateBytes;
+
+        public int ItemCount => inner.ItemCount;
+
+        public bool ObservesForecasts => true;
+
+        public void Observe(CacheItemKey item, Tensor features, StepPosition position) => inner.Observe(item, features, position);
+
+        public Tensor Forecast(CacheItemKey item, StepPosition position)
+        {
+            using var last = inner.Forecast(item, position);
+            return last * (1 + (0.01 * recorded.GetValueOrDefault(item)));
+        }
+
+        public void ObserveForecast(CacheItemKey item, Tensor forecast, StepPosition position)
+        {
+            recorded[item] = recorded.GetValueOrDefault(item) + 1;
+            ForecastsRecorded++;
+        }
+
+        public void Reset()
+        {
+            inner.Reset();
+            recorded.Clear();
+        }
+
+        public void Dispose() => inner.Dispose();
+    }
+
+    [Fact]
+    public void ShadowMode_AtModuleLevel_WithAStatefulForecaster_IsBitIdenticalToNoShadowing()
+    {
+        var plainForecaster = new CountingForecaster();
+        var shadowedForecaster = new CountingForecaster();
+        var schedule = new FixedIntervalSchedule(7, warmup: 3);
+        using var plain = new CacheSession(Config(CacheLevel.Module, schedule, () => plainForecaster));
+        using var shadowed = new CacheSession(Config(CacheLevel.Module, schedule, () => shadowedForecaster) with { ShadowSteps = new HashSet<int> { 4, 5, 6, 11, 12 } });
+        using var expected = Generate(plain);
+        var recordedWithoutShadow = plainForecaster.ForecastsRecorded;
+        using var actual = Generate(shadowed);
+        Assert.True(actual.eq(expected).all().item<bool>());
+        Assert.Equal(6 * 40, recordedWithoutShadow); // 6 items, each recorded once on each of the 40 forecast steps
+        Assert.Equal(recordedWithoutShadow, shadowedForecaster.ForecastsRecorded);
+        Assert.Equal(5 * 6, shadowed.Statistics.ShadowErrors.Count);
+        Assert.All(shadowed.Statistics.ShadowErrors, e => Assert.InRange(e.RelativeL1, 1e-6, 1.0));
+    }
+
+    [Fact]
+    public void ShadowMode_AtModelLevel_WithLesa_IsBitIdenticalToNoShadowing()
+    {
+        var spy = new GenerationSpy();
+        using (var probe = new CacheSession(Config(CacheLevel.Model, new FixedIntervalSchedule(1, warmup: 0), () => spy)))
+        using (Generate(probe))
+        {
+        }
+
+        var times = spy.Generation!.Times.ToArray();
+        var schedule = new FixedIntervalSchedule(7, warmup: 3);
+        manual_seed(11);
+        using var predictor = new LesaHiCache.Lesa.LesaPredictor(
+            new LesaHiCache.Lesa.LesaPredictorInfo
+            {
+                ModelFingerprint = "test",
+                Steps = Steps,
+                Times = times,
+                Schedule = schedule.Name,
+                FullSteps = LesaHiCache.Lesa.LesaPredictor.FullStepsOf(schedule, times),
+                Config = new LesaHiCache.Lesa.LesaConfig { GainWidths = [8, 8] },
+                CfgExperts = LesaHiCache.Lesa.LesaCfgExperts.PerHalf,
+            },
+            ModuleBuild.Cpu);
+        using var plain = new CacheSession(Config(CacheLevel.Model, schedule, () => new LesaHiCache.Lesa.LesaForecaster(predictor)));
+        using var shadowed = new CacheSession(Config(CacheLevel.Model, schedule, () => new LesaHiCache.Lesa.LesaForecaster(predictor)) with { ShadowSteps = new HashSet<int> { 4, 5, 6, 20 } });
+        using var expected = Generate(plain);
+        using var actual = Generate(shadowed);
+        Assert.True(actual.eq(expected).all().item<bool>());
+        Assert.Equal(4, shadowed.Statistics.ShadowErrors.Count);
+    }
+
+    [Fact]
+    public void UnsupportedCombinations_FailWhenTheSessionIsBuilt()
+    {
+        var schedule = new FixedIntervalSchedule(7, warmup: 3);
+        using var predictor = new LesaHiCache.Lesa.LesaPredictor(
+            new LesaHiCache.Lesa.LesaPredictorInfo
+            {
+                ModelFingerprint = "test",
+                Steps = Steps,
+                Times = [.. Enumerable.Range(0, Steps + 1).Select(i => 1 - (i / (double)Steps))],
+                Schedule = schedule.Name,
+                Config = new LesaHiCache.Lesa.LesaConfig { GainWidths = [8, 8] },
+            },
+            ModuleBuild.Cpu);
+        var atModuleLevel = Assert.Throws<ArgumentException>(() => new CacheSession(Config(CacheLevel.Module, schedule, () => new LesaHiCache.Lesa.LesaForecaster(predictor))));
+        Assert.Contains("lesa at module level", atModuleLevel.Message, StringComparison.Ordinal);
+        var adaptive = Assert.Throws<ArgumentException>(() => new CacheSession(Config(CacheLevel.Model, new AdaptiveSchedule(0.2), () => new LesaHiCache.Lesa.LesaForecaster(predictor))));
+        Assert.Contains("lesa with the schedule adaptive", adaptive.Message, StringComparison.Ordinal);
+    }
 }

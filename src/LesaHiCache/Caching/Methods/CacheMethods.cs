@@ -42,7 +42,7 @@ public static class CacheMethods
             "lesa",
             "LESA: learned stage experts (a predictor trained for the model, the sampler times and the schedule)",
             [new("path", OptionKind.Path, null, "predictor file (default: the host looks one up for the schedule)"), new("cfg", OptionKind.Choice, null, "CFG experts: one set, or one per CFG half", Choices: ["shared", "per-half"])],
-            [CacheLevel.Model],
+            [LesaForecaster.Level],
             typeof(LesaForecaster),
             null,
             NeedsPlannedSchedule: true),
@@ -78,6 +78,22 @@ public static class CacheMethods
             a => new StageAwareSchedule([a.Integer("N0"), a.Integer("N1"), a.Integer("N2")])),
         new("mask", "exactly the given full steps (step 0 among them)", [new("steps", OptionKind.IntegerList, null, "full steps", Min: 0)], a => new StepMaskSchedule(a.Integers("steps"))),
     ];
+
+    /// <summary>The level named <paramref name="name"/> (module, model or block, any case); numbers are not names.</summary>
+    public static bool TryParseLevel(string? name, out CacheLevel level)
+    {
+        foreach (var candidate in AllLevels)
+        {
+            if (string.Equals(candidate.ToString(), name?.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                level = candidate;
+                return true;
+            }
+        }
+
+        level = default;
+        return false;
+    }
 
     /// <summary>The entry named <paramref name="name"/> (any case), or null.</summary>
     public static ForecasterEntry? FindForecaster(string name) => Forecasters.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -61,7 +61,7 @@ public sealed record MethodSpec(string Text, ForecasterEntry Entry, CacheLevel L
         var level = entry.Levels.Count == 1 ? entry.Levels[0] : defaultLevel;
         if (given.Remove("level", out var levelText))
         {
-            level = Enum.TryParse<CacheLevel>(levelText, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+            level = CacheMethods.TryParseLevel(levelText, out var parsed)
                 ? parsed
                 : throw new FormatException($"{owner}: level is module, model or block, got '{levelText}'.");
         }

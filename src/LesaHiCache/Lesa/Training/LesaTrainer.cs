@@ -174,7 +174,7 @@ public sealed class LesaTrainer
                 var step = state.Phase2Step;
                 using (var forecaster = new ClosedLoopForecaster(predictor, episode, host.Device, loss => Learn(loss, 2, step++)))
                 {
-                    var config = new CacheConfig { Level = CacheLevel.Model, Forecaster = () => forecaster, Schedule = options.Schedule };
+                    var config = new CacheConfig { Level = LesaForecaster.Level, Forecaster = () => forecaster, Schedule = options.Schedule };
                     using var session = new CacheSession(config);
                     using var noise = episode.Noise.to(host.Device);
                     using var output = host.Generate(episode.Samples, noise, session, cancellation);
@@ -236,7 +236,7 @@ public sealed class LesaTrainer
         var psnr = new List<double>();
         foreach (var episode in episodes)
         {
-            using var session = new CacheSession(new CacheConfig { Level = CacheLevel.Model, Forecaster = () => new LesaForecaster(predictor), Schedule = options.Schedule });
+            using var session = new CacheSession(new CacheConfig { Level = LesaForecaster.Level, Forecaster = () => new LesaForecaster(predictor), Schedule = options.Schedule });
             using var noise = episode.Noise.to(host.Device);
             using var output = host.Generate(episode.Samples, noise, session, cancellation);
             using var reference = episode.Output.to(output.device);

@@ -177,7 +177,7 @@ public sealed class LesaTrajectories : IDisposable
         var noise = host.InitialNoise(samples).to_type(ScalarType.Float32).cpu().DetachFromDisposeScope();
         try
         {
-            var config = new CacheConfig { Level = CacheLevel.Model, Forecaster = () => new Fora(), Schedule = new FixedIntervalSchedule(1, warmup: 0) };
+            var config = new CacheConfig { Level = LesaForecaster.Level, Forecaster = () => new Fora(), Schedule = new FixedIntervalSchedule(1, warmup: 0) };
             using var session = new CacheSession(config, recorder);
             using var generated = host.Generate(samples, noise, session, cancellation);
             var output = generated.detach().to_type(ScalarType.Float32).cpu().clone().DetachFromDisposeScope();
