@@ -1,12 +1,5 @@
 namespace LesaHiCache.Shapes.Task;
 
-/// <summary>An RGB color of the task's palette.</summary>
-/// <param name="Name">The word naming it in prompts.</param>
-/// <param name="R">Red, 0-255.</param>
-/// <param name="G">Green, 0-255.</param>
-/// <param name="B">Blue, 0-255.</param>
-public sealed record PaletteColor(string Name, byte R, byte G, byte B);
-
 /// <summary>
 /// Every word a prompt may use, with the colors and geometry they stand for. Prompts read
 /// "a {size} {color} {shape} at the {position} [and a {size} {color} {shape} at the {position}] on a {background} background".

@@ -69,19 +69,3 @@ public sealed record ShapesTrainingOptions
         }
     }
 }
-
-/// <summary>Training progress after a step.</summary>
-/// <param name="Step">Steps done.</param>
-/// <param name="TotalSteps">Steps planned.</param>
-/// <param name="Loss">Mean loss over the last log window.</param>
-/// <param name="ImagesPerSecond">Throughput since this run started.</param>
-/// <param name="Eta">Estimated time to the last step.</param>
-public sealed record TrainingProgress(int Step, int TotalSteps, double Loss, double ImagesPerSecond, TimeSpan Eta);
-
-/// <summary>What a finished training run produced.</summary>
-/// <param name="ModelFolder">The exported (EMA) model.</param>
-/// <param name="Steps">Steps trained in total.</param>
-/// <param name="FinalLoss">Mean loss of the last log window.</param>
-/// <param name="WallTime">Wall time of all runs that produced this model (resumed runs add up).</param>
-/// <param name="Losses">(step, mean loss) per log window, across resumed runs.</param>
-public sealed record TrainingResult(string ModelFolder, int Steps, double FinalLoss, TimeSpan WallTime, IReadOnlyList<(int Step, double Loss)> Losses);

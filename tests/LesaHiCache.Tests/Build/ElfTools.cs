@@ -6,9 +6,6 @@ using System.Text.RegularExpressions;
 
 namespace LesaHiCache.Tests.Build;
 
-/// <summary>One Vernaux entry of a .gnu.version_r section, as <c>readelf -V</c> prints it.</summary>
-internal sealed record VersionNeed(string File, string Name, string Flags, long FlagsFileOffset);
-
 /// <summary>
 /// Reads ELF symbol-versioning tables with binutils' <c>readelf</c>, independently of the code in
 /// LesaHiCache.targets, and finds the libLibTorchSharp.so copies the tests look at.
@@ -175,16 +172,4 @@ internal static partial class ElfTools
     // "  0x001c: Rev: 1  Flags: none  Index: 2  Cnt: 1  Name: GLIBCXX_3.4"
     [GeneratedRegex(@"Rev: \d+\s+Flags: .+?\s+Index: \d+\s+Cnt: \d+\s+Name: (\S+)")]
     private static partial Regex DefinitionPattern();
-}
-
-/// <summary>A fact that only means something on Linux; reported as skipped (not silently passed) elsewhere.</summary>
-public sealed class LinuxFactAttribute : FactAttribute
-{
-    public LinuxFactAttribute()
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            Skip = "libLibTorchSharp.so and its GLIBCXX version need exist on Linux only.";
-        }
-    }
 }

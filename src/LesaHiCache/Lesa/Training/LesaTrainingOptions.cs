@@ -86,33 +86,3 @@ public sealed record LesaTrainingOptions
         }
     }
 }
-
-/// <summary>A training progress report.</summary>
-/// <param name="Phase">1 (ground-truth history) or 2 (closed loop).</param>
-/// <param name="Step">Optimiser steps done in this phase.</param>
-/// <param name="Steps">Optimiser steps of this phase.</param>
-/// <param name="Loss">Mean L1 loss of the last steps.</param>
-public readonly record struct LesaTrainingProgress(int Phase, int Step, int Steps, double Loss);
-
-/// <summary>The outcome of a training run.</summary>
-/// <param name="Predictor">The trained predictor (the caller disposes it).</param>
-/// <param name="Phase1">Mean L1 loss of the first and the last 100 steps of phase 1.</param>
-/// <param name="Phase2">Mean L1 loss of the first and the last episodes' steps of phase 2.</param>
-/// <param name="Wall">Wall time of both phases (over resumed runs).</param>
-/// <param name="Phase1Losses">The L1 loss of every phase-1 step.</param>
-/// <param name="Phase2Losses">The L1 loss of every phase-2 step.</param>
-/// <param name="Validations">The validations, in order (the predictor has the weights of the highest PSNR).</param>
-public sealed record LesaTrainingResult(
-    LesaPredictor Predictor,
-    (double First, double Last) Phase1,
-    (double First, double Last) Phase2,
-    TimeSpan Wall,
-    IReadOnlyList<float> Phase1Losses,
-    IReadOnlyList<float> Phase2Losses,
-    IReadOnlyList<ValidationPoint> Validations);
-
-/// <summary>A closed-loop validation of the held-out episodes.</summary>
-/// <param name="Phase1Step">Phase-1 steps done.</param>
-/// <param name="Phase2Step">Phase-2 steps done.</param>
-/// <param name="PsnrDb">Mean PSNR per sample of the outputs against the uncached outputs (peak-to-peak range of the host, capped at 100 dB).</param>
-public sealed record ValidationPoint(int Phase1Step, int Phase2Step, double PsnrDb);

@@ -4,13 +4,13 @@ using static TorchSharp.torch;
 namespace LesaHiCache.Models.Flux;
 
 /// <summary>A double-stream block with one call's conditioning, as the caching runner drives it.</summary>
-internal sealed class FluxDoubleBlockAdapter(FluxTransformerBlock block, Tensor activatedTemb, RotaryTables rope) : ICacheableBlock<FluxStreams>
+internal sealed class FluxDoubleBlockAdapter(FluxTransformerBlock block, FluxCallConditioning call) : ICacheableBlock<FluxStreams>
 {
     public FluxStreams Forward(FluxStreams state, IBranchOutputs branches)
     {
-        var (image, context) = block.Forward(state.Image, state.Context, activatedTemb, rope, branches);
+        var (image, context) = block.Forward(state.Image, state.Context, call.Activated, call.Rope, branches);
         return new FluxStreams(image, context);
     }
 
-    public void AddForecasts(Tensor hidden, IGatedForecasts forecasts) => block.AddForecasts(hidden, activatedTemb, forecasts);
+    public void AddForecasts(Tensor hidden, IGatedForecasts forecasts) => block.AddForecasts(hidden, call.Activated, forecasts);
 }

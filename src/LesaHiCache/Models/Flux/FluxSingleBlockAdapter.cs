@@ -4,10 +4,10 @@ using static TorchSharp.torch;
 namespace LesaHiCache.Models.Flux;
 
 /// <summary>A single-stream block with one call's conditioning, as the caching runner drives it.</summary>
-internal sealed class FluxSingleBlockAdapter(FluxSingleTransformerBlock block, Tensor activatedTemb, RotaryTables rope) : ICacheableBlock<FluxStreams>
+internal sealed class FluxSingleBlockAdapter(FluxSingleTransformerBlock block, FluxCallConditioning call) : ICacheableBlock<FluxStreams>
 {
     public FluxStreams Forward(FluxStreams state, IBranchOutputs branches) =>
-        new(block.Forward(state.Tokens, state.TextLength, activatedTemb, rope, branches), state.TextLength);
+        new(block.Forward(state.Tokens, state.TextLength, call.Activated, call.Rope, branches), state.TextLength);
 
-    public void AddForecasts(Tensor hidden, IGatedForecasts forecasts) => block.AddForecasts(hidden, activatedTemb, forecasts);
+    public void AddForecasts(Tensor hidden, IGatedForecasts forecasts) => block.AddForecasts(hidden, call.Activated, forecasts);
 }

@@ -100,9 +100,9 @@ public sealed class FluxTransformer : nn.Module<FluxTransformerInput, Tensor>
             input.Pooled.to_type(dtype));
         using var ownRope = input.Rope is null ? RotaryTablesFor(input.TextIds, input.ImageIds) : null;
         var rope = input.Rope ?? ownRope!;
-        using var activated = nn.functional.silu(temb);
+        using var call = new FluxCallConditioning(temb, rope);
         var stack = new HostBlocks<FluxStreams>(
-            BlockAdapters(activated, rope),
+            BlockAdapters(call),
             () => x_embedder.forward(input.Image.to_type(dtype)),
             image => new FluxStreams(image, context_embedder.forward(input.Text.to_type(dtype))),
             streams => streams.Image);
@@ -152,11 +152,11 @@ public sealed class FluxTransformer : nn.Module<FluxTransformerInput, Tensor>
     }
 
     /// <summary>The blocks in order (double-stream, then single-stream) with one call's conditioning.</summary>
-    private List<ICacheableBlock<FluxStreams>> BlockAdapters(Tensor activatedTemb, RotaryTables rope)
+    private List<ICacheableBlock<FluxStreams>> BlockAdapters(FluxCallConditioning call)
     {
         var blocks = new List<ICacheableBlock<FluxStreams>>(transformer_blocks.Count + single_transformer_blocks.Count);
-        blocks.AddRange(transformer_blocks.Select(b => new FluxDoubleBlockAdapter(b, activatedTemb, rope)));
-        blocks.AddRange(single_transformer_blocks.Select(b => new FluxSingleBlockAdapter(b, activatedTemb, rope)));
+        blocks.AddRange(transformer_blocks.Select(b => new FluxDoubleBlockAdapter(b, call)));
+        blocks.AddRange(single_transformer_blocks.Select(b => new FluxSingleBlockAdapter(b, call)));
         return blocks;
     }
 }

@@ -3,44 +3,6 @@ using static TorchSharp.torch;
 
 namespace LesaHiCache.Layers;
 
-/// <summary>Sinusoidal timestep features (diffusers <c>Timesteps(256, flip_sin_to_cos=True, shift=0)</c>).</summary>
-public static class SinusoidalEmbedding
-{
-    /// <summary>[B] timesteps to [B, channels] float32 features: cos then sin of t * 10000^(-i / (channels/2)).</summary>
-    public static Tensor Compute(Tensor timesteps, int channels = 256, double maxPeriod = 10000.0)
-    {
-        ArgumentNullException.ThrowIfNull(timesteps);
-        using var scope = NewDisposeScope();
-        var half = channels / 2;
-        var exponent = arange(0, half, ScalarType.Float32, timesteps.device) * (-Math.Log(maxPeriod) / half);
-        var arguments = timesteps.to_type(ScalarType.Float32).unsqueeze(1) * exp(exponent).unsqueeze(0);
-        return cat([cos(arguments), sin(arguments)], dim: -1).MoveToOuterDisposeScope();
-    }
-}
-
-/// <summary>Two-layer MLP with SiLU between: keys <c>linear_1</c>, <c>linear_2</c>.</summary>
-public sealed class MlpEmbedding : nn.Module<Tensor, Tensor>
-{
-    private readonly LinearLayer linear_1;
-    private readonly LinearLayer linear_2;
-
-    /// <summary>Creates the embedding inDim -> dim -> dim.</summary>
-    public MlpEmbedding(long inDim, long dim, ModuleBuild build) : base(nameof(MlpEmbedding))
-    {
-        linear_1 = new LinearLayer(inDim, dim, build);
-        linear_2 = new LinearLayer(dim, dim, build);
-        RegisterComponents();
-    }
-
-    /// <inheritdoc />
-    public override Tensor forward(Tensor input)
-    {
-        using var hidden = linear_1.call(input);
-        using var activated = nn.functional.silu(hidden);
-        return linear_2.call(activated);
-    }
-}
-
 /// <summary>
 /// FLUX conditioning vector (diffusers <c>CombinedTimestep[Guidance]TextProjEmbeddings</c>):
 /// MLP(sinusoid(1000 t)) [+ MLP(sinusoid(1000 g))] + MLP(pooled text).

@@ -1,0 +1,19 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace LesaHiCache.Tests.Build;
+
+/// <summary>A fact that only means something on Linux; reported as skipped (not silently passed) elsewhere.</summary>
+public sealed class LinuxFactAttribute : FactAttribute
+{
+    public LinuxFactAttribute()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Skip = "libLibTorchSharp.so and its GLIBCXX version need exist on Linux only.";
+        }
+    }
+}

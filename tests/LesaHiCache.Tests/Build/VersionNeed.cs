@@ -1,0 +1,10 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace LesaHiCache.Tests.Build;
+
+/// <summary>One Vernaux entry of a .gnu.version_r section, as <c>readelf -V</c> prints it.</summary>
+internal sealed record VersionNeed(string File, string Name, string Flags, long FlagsFileOffset);
