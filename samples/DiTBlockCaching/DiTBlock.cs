@@ -1,6 +1,5 @@
 using LesaHiCache.Caching;
 using LesaHiCache.Layers;
-using LesaHiCache.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LesaHiCache.Caching.Methods;
-using LesaHiCache.Caching;
 using LesaHiCache.Evaluation;
 using LesaHiCache.Lesa;
 using LesaHiCache.Shapes.Evaluation;

@@ -5,7 +5,6 @@ using System.Text.Json;
 using LesaHiCache.Models;
 using LesaHiCache.Shapes.Model;
 using LesaHiCache.Shapes.Task;
-using static TorchSharp.torch;
 
 namespace LesaHiCache.Cli;
 

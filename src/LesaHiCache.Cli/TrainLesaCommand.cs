@@ -7,7 +7,6 @@ using LesaHiCache.Shapes.Evaluation;
 using LesaHiCache.Shapes.Lesa;
 using LesaHiCache.Shapes.Model;
 using LesaHiCache.Shapes.Task;
-using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Cli;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using LesaHiCache.Shapes.Training;
-using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Cli;

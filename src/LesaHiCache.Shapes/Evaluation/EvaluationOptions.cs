@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using LesaHiCache.Caching.Methods;
 using LesaHiCache.Caching;
 using LesaHiCache.Evaluation;
 using LesaHiCache.Shapes.Model;
-using LesaHiCache.Shapes.Task;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Shapes.Evaluation;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LesaHiCache.Caching.Methods;
 using LesaHiCache.Caching;
 using LesaHiCache.Evaluation;

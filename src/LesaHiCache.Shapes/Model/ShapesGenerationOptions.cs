@@ -1,9 +1,6 @@
-using System.Text.Json;
 using LesaHiCache.Caching;
-using LesaHiCache.Layers;
 using LesaHiCache.Models.Flux;
 using LesaHiCache.Sampling;
-using LesaHiCache.Shapes.Task;
 using LesaHiCache.Weights;
 using static TorchSharp.torch;
 

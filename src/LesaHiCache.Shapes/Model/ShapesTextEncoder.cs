@@ -1,6 +1,5 @@
 using LesaHiCache.Layers;
 using LesaHiCache.Sampling;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Shapes.Model;

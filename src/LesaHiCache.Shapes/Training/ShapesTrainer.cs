@@ -6,7 +6,6 @@ using LesaHiCache.Models.Flux;
 using LesaHiCache.Shapes.Model;
 using LesaHiCache.Weights;
 using Microsoft.Extensions.Logging;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Shapes.Training;

@@ -1,5 +1,3 @@
-using LesaHiCache.Models.Flux;
-
 namespace LesaHiCache.Shapes.Training;
 
 /// <summary>Training progress after a step.</summary>

@@ -1,5 +1,3 @@
-using LesaHiCache.Models.Flux;
-
 namespace LesaHiCache.Shapes.Training;
 
 /// <summary>What a finished training run produced.</summary>

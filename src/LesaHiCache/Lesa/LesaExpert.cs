@@ -1,5 +1,4 @@
 using LesaHiCache.Layers;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Lesa;

@@ -4,7 +4,6 @@ using LesaHiCache.Caching.Schedules;
 using LesaHiCache.Layers;
 using LesaHiCache.Sampling;
 using LesaHiCache.Weights;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Lesa;

@@ -53,6 +53,7 @@ public class CacheMethodsTests
         var error = Assert.Throws<FormatException>(() => ScheduleSpec.Parse(text));
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
+        Assert.DoesNotContain("(Parameter", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,12 +1,10 @@
 using LesaHiCache.Caching.Methods;
 using LesaHiCache.Caching;
-using LesaHiCache.Caching.Schedules;
 using LesaHiCache.Lesa;
 using LesaHiCache.Sampling;
 using LesaHiCache.Evaluation;
 using LesaHiCache.Shapes.Model;
 using LesaHiCache.Shapes.Task;
-using static TorchSharp.torch;
 
 namespace LesaHiCache.Tests.Shapes;
 

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using LesaHiCache.Weights;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Tests.Weights;

@@ -47,7 +47,8 @@ public sealed record ScheduleSpec(string Text, ICacheSchedule Schedule)
         }
         catch (ArgumentException e)
         {
-            throw new FormatException($"{owner}: {e.Message.Split(Environment.NewLine)[0]}", e);
+            var message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+            throw new FormatException($"{owner}: {message.Split(Environment.NewLine)[0]}", e);
         }
     }
 

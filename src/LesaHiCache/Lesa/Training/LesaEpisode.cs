@@ -1,10 +1,7 @@
-using System.Globalization;
 using System.Text.Json;
 using LesaHiCache.Caching;
-using LesaHiCache.Caching.Forecasting;
 using LesaHiCache.Caching.Schedules;
 using LesaHiCache.Sampling;
-using LesaHiCache.Weights;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Lesa.Training;

@@ -1,13 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using LesaHiCache.Caching;
 using LesaHiCache.Caching.Schedules;
 using LesaHiCache.Evaluation;
 using LesaHiCache.Layers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Lesa.Training;

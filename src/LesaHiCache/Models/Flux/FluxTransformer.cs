@@ -1,7 +1,6 @@
 using LesaHiCache.Caching;
 using LesaHiCache.Layers;
 using LesaHiCache.Weights;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Models.Flux;
