@@ -13,7 +13,10 @@ namespace LesaHiCache.Caching;
 /// a batched [null; text] call is one branch holding both halves. The forecaster's state changes once
 /// per item per step: <see cref="IFeatureForecaster.Observe"/> on a full step,
 /// <see cref="IFeatureForecaster.ObserveForecast"/> on a forecast step (for forecasters that keep
-/// their forecasts). Not thread-safe: give every concurrent generation its own session.
+/// their forecasts). Not thread-safe: give every concurrent generation its own session. A generation
+/// belongs to the thread that began it; a call from another thread while it runs throws on both
+/// threads (the generation's results are invalid) and the session is usable again from the next
+/// <see cref="BeginGeneration"/>. Calls outside a generation are errors.
 /// </summary>
 public sealed class CacheSession : IDisposable
 {
@@ -27,6 +30,9 @@ public sealed class CacheSession : IDisposable
     private int branch;
     private bool? stepIsFull;
     private long[]? batchShape;
+    private int ownerThread;
+    private volatile bool usedByAnotherThread;
+    private bool disposed;
 
     /// <summary>
     /// Creates a session for <paramref name="config"/>; <paramref name="observer"/>, if given, sees
@@ -36,6 +42,11 @@ public sealed class CacheSession : IDisposable
     public CacheSession(CacheConfig config, ICacheObserver? observer = null)
     {
         ArgumentNullException.ThrowIfNull(config);
+        if (config.Forecaster is null || config.Schedule is null)
+        {
+            throw new ArgumentException($"CacheConfig.{(config.Forecaster is null ? nameof(CacheConfig.Forecaster) : nameof(CacheConfig.Schedule))} is null.", nameof(config));
+        }
+
         Config = config;
         forecaster = config.Forecaster() ?? throw new ArgumentException("The forecaster factory returned null.", nameof(config));
         try
@@ -66,6 +77,15 @@ public sealed class CacheSession : IDisposable
     public void BeginGeneration(IReadOnlyList<double> sampleTimes, long images, CfgLayout cfg)
     {
         ArgumentNullException.ThrowIfNull(sampleTimes);
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var current = Environment.CurrentManagedThreadId;
+        var owner = Interlocked.CompareExchange(ref ownerThread, current, 0);
+        if (owner != 0 && owner != current)
+        {
+            throw UsedByAnotherThread(owner);
+        }
+
+        usedByAnotherThread = false;
         Release();
         Statistics.Clear();
         times = sampleTimes;
@@ -81,20 +101,16 @@ public sealed class CacheSession : IDisposable
     /// <summary>Starts step <paramref name="index"/> (steps must come in order).</summary>
     public void BeginStep(int index)
     {
-        if (planner is null || times is null)
+        EnsureInGeneration();
+        if (index != step + 1 || index >= times!.Count - 1)
         {
-            throw new InvalidOperationException("Call BeginGeneration before the first step.");
-        }
-
-        if (index != step + 1 || index >= times.Count - 1)
-        {
-            throw new InvalidOperationException($"Step {index} out of order (last step {step}, {times.Count - 1} steps).");
+            throw new InvalidOperationException($"Step {index} out of order (last step {step}, {times!.Count - 1} steps).");
         }
 
         step = index;
         branch = 0;
         resolvedThisStep.Clear();
-        stepIsFull = Config.Schedule.UsesFirstBlockSignal ? null : planner.IsFullStep(step);
+        stepIsFull = Config.Schedule.UsesFirstBlockSignal ? null : planner!.IsFullStep(step);
         if (stepIsFull is bool full)
         {
             Decided(full);
@@ -105,6 +121,7 @@ public sealed class CacheSession : IDisposable
     public CacheForward NextForward(long[] latentShape)
     {
         ArgumentNullException.ThrowIfNull(latentShape);
+        EnsureInGeneration();
         if (step < 0)
         {
             throw new InvalidOperationException("Call BeginStep before the transformer runs.");
@@ -126,16 +143,33 @@ public sealed class CacheSession : IDisposable
         return new CacheForward(this, branch++);
     }
 
-    /// <summary>Releases the cached tensors (statistics stay).</summary>
+    /// <summary>Ends the generation: releases the cached tensors (statistics stay); later calls need a new <see cref="BeginGeneration"/>.</summary>
     public void EndGeneration()
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var owner = Volatile.Read(ref ownerThread);
+        if (owner != 0 && owner != Environment.CurrentManagedThreadId)
+        {
+            throw UsedByAnotherThread(owner);
+        }
+
         Statistics.Memory(forecaster.StateBytes, forecaster.ItemCount);
         Release();
+        planner = null;
+        times = null;
+        step = -1;
+        Volatile.Write(ref ownerThread, 0);
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
         Release();
         forecaster.Dispose();
     }
@@ -150,6 +184,7 @@ public sealed class CacheSession : IDisposable
 
     internal void Observe(CacheItemKey item, Tensor features)
     {
+        EnsureOwner();
         if (!IsFull)
         {
             throw new InvalidOperationException($"'{item}' is forecast on step {step}, not computed.");
@@ -163,6 +198,7 @@ public sealed class CacheSession : IDisposable
 
     internal Tensor Forecast(CacheItemKey item)
     {
+        EnsureOwner();
         EnsureForecastStep(item);
         return forecaster.Forecast(item, Position);
     }
@@ -209,12 +245,24 @@ public sealed class CacheSession : IDisposable
     internal void Report(int forwardBranch, Tensor residual)
     {
         ArgumentNullException.ThrowIfNull(residual);
+        EnsureOwner();
         using var _ = no_grad();
         double? change = null;
         if (lastFullResiduals.TryGetValue(forwardBranch, out var previous))
         {
             using var difference = (residual - previous).abs().mean() / previous.abs().mean().clamp_min(1e-12);
             change = difference.item<float>();
+            if (!double.IsFinite(change.Value))
+            {
+                // A NaN or infinite change (a non-finite item anywhere in the batch) never reaches a
+                // threshold: treat it as "unknown", which computes the step fully.
+                if (Config.Logger is { } logger)
+                {
+                    CacheLog.NonFiniteChange(logger, step);
+                }
+
+                change = null;
+            }
         }
 
         if (forwardBranch == 0 && stepIsFull is null)
@@ -228,6 +276,39 @@ public sealed class CacheSession : IDisposable
             previous?.Dispose();
             lastFullResiduals[forwardBranch] = residual.detach().clone().DetachFromDisposeScope();
         }
+    }
+
+    private void EnsureInGeneration()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (planner is null || times is null)
+        {
+            throw new InvalidOperationException("The session is not in a generation (BeginGeneration was not called, or EndGeneration already was): call BeginGeneration first; the sampler does.");
+        }
+
+        EnsureOwner();
+    }
+
+    /// <summary>Throws when this generation is used from a thread other than the one that began it, or was.</summary>
+    private void EnsureOwner()
+    {
+        var owner = Volatile.Read(ref ownerThread);
+        if (owner != 0 && owner != Environment.CurrentManagedThreadId)
+        {
+            throw UsedByAnotherThread(owner);
+        }
+
+        if (usedByAnotherThread)
+        {
+            throw new InvalidOperationException("Another thread used this CacheSession during this generation, so its results are invalid: give every concurrent generation its own session, and begin a new generation.");
+        }
+    }
+
+    private InvalidOperationException UsedByAnotherThread(int owner)
+    {
+        usedByAnotherThread = true;
+        return new InvalidOperationException(
+            $"This CacheSession is in a generation on thread {owner} and was called from thread {Environment.CurrentManagedThreadId}: a session serves one generation at a time; give every concurrent generation its own session.");
     }
 
     private void EnsureForecastStep(CacheItemKey item)

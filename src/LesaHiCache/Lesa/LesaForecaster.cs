@@ -31,8 +31,10 @@ public sealed class LesaForecaster : IFeatureForecaster
     public LesaForecaster(LesaPredictor predictor, ForecasterOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(predictor);
+        predictor.ThrowIfDisposed();
         this.predictor = predictor;
         Options = options ?? ForecasterOptions.Default;
+        Options.Validate();
     }
 
     /// <summary>State dtype (the distance options do not apply: LESA reads the sampler times).</summary>
@@ -51,6 +53,7 @@ public sealed class LesaForecaster : IFeatureForecaster
     public void BeginGeneration(GenerationInfo generation)
     {
         ArgumentNullException.ThrowIfNull(generation);
+        predictor.ThrowIfDisposed();
         predictor.EnsureTimes(generation.Times);
         predictor.EnsureCfg(generation.Cfg);
         coefficients = [predictor.Inference(), predictor.Inference(unconditional: true)];

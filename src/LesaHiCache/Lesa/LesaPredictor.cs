@@ -30,6 +30,7 @@ public sealed class LesaPredictor : nn.Module
     private readonly TorchSharp.Modules.ModuleList<LesaExpert> experts;
     private readonly TorchSharp.Modules.ModuleList<LesaExpert> unconditional_experts;
     private readonly InferenceCoefficients?[] inference = new InferenceCoefficients?[2];
+    private bool disposed;
 
     /// <summary>Creates a predictor for <paramref name="info"/> (random weights when <paramref name="build"/> initialises).</summary>
     public LesaPredictor(LesaPredictorInfo info, ModuleBuild build) : base(nameof(LesaPredictor))
@@ -105,6 +106,7 @@ public sealed class LesaPredictor : nn.Module
     /// </summary>
     public InferenceCoefficients Inference(bool unconditional = false)
     {
+        ThrowIfDisposed();
         var index = unconditional && Info.CfgExperts == LesaCfgExperts.PerHalf ? 1 : 0;
         if (inference[index] is null)
         {
@@ -176,6 +178,7 @@ public sealed class LesaPredictor : nn.Module
     /// <summary>Throws <see cref="LesaPredictorMismatchException"/> unless <paramref name="times"/> are the trained sampler times.</summary>
     public void EnsureTimes(IReadOnlyList<double> times)
     {
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(times);
         if (times.Count != Info.Times.Count)
         {
@@ -336,6 +339,16 @@ public sealed class LesaPredictor : nn.Module
         ArgumentNullException.ThrowIfNull(schedule);
         ArgumentNullException.ThrowIfNull(times);
         return schedule is PlannedSchedule planned ? [.. planned.FullSteps(times).Order()] : null;
+    }
+
+    /// <summary>Throws <see cref="ObjectDisposedException"/> once the predictor is disposed.</summary>
+    public void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        disposed = true;
+        base.Dispose(disposing);
     }
 
     /// <summary>Per-step gains and per-stage mixer weights and biases, as host numbers.</summary>

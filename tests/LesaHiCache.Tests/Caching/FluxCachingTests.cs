@@ -469,4 +469,29 @@ public sealed class FluxCachingTests : IDisposable
         var adaptive = Assert.Throws<ArgumentException>(() => new CacheSession(Config(CacheLevel.Model, new AdaptiveSchedule(0.2), () => new LesaHiCache.Lesa.LesaForecaster(predictor))));
         Assert.Contains("lesa with the schedule adaptive", adaptive.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ANonFiniteItem_MakesAdaptiveStepsFull_AndLeavesTheCleanItemExact()
+    {
+        // Item 1's noise is NaN: the first block's change is NaN for the batch. Before, a NaN change
+        // never reached the threshold, steps were forecast up to the cap and item 0 drifted.
+        Tensor Run(CacheSession? session)
+        {
+            using var flow = new FluxFlowModel(transformer, 4, 4, cache: session);
+            using var noise = SeededNoise.Draw([100, 101], [16, 8], CPU);
+            using (no_grad())
+            {
+                noise[1].fill_(double.NaN);
+            }
+
+            return FlowMatchEulerSampler.Sample(flow, text, noise, new SamplerOptions { Steps = Steps });
+        }
+
+        using var reference = Run(null);
+        using var session = new CacheSession(Config(CacheLevel.Model, new AdaptiveSchedule(0.3, maxConsecutiveForecasts: 4)));
+        using var cached = Run(session);
+        Assert.Empty(session.Statistics.ForecastSteps);
+        Assert.True(cached[0].eq(reference[0]).all().item<bool>());
+        Assert.True(cached[1].isnan().all().item<bool>());
+    }
 }

@@ -16,4 +16,23 @@ public sealed record ForecasterOptions
 
     /// <summary>How derivatives are estimated from the full steps (default: the reference ladder).</summary>
     public DerivativeScheme Scheme { get; init; } = DerivativeScheme.ReferenceLadder;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first option that is not usable (a state dtype that is not floating point, an undefined enum value).</summary>
+    public void Validate()
+    {
+        if (StateDType is not (ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Float32 or ScalarType.Float64))
+        {
+            throw new ArgumentException($"ForecasterOptions.StateDType must be a floating-point type (Float32, Float64, Float16 or BFloat16), got {StateDType}.");
+        }
+
+        if (!Enum.IsDefined(Distance))
+        {
+            throw new ArgumentException($"ForecasterOptions.Distance {(int)Distance} is not a DistanceUnit.");
+        }
+
+        if (!Enum.IsDefined(Scheme))
+        {
+            throw new ArgumentException($"ForecasterOptions.Scheme {(int)Scheme} is not a DerivativeScheme.");
+        }
+    }
 }

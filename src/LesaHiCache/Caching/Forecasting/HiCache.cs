@@ -8,12 +8,15 @@ namespace LesaHiCache.Caching.Forecasting;
 /// </summary>
 public sealed class HiCache : PolynomialForecaster
 {
-    /// <summary>Creates the forecaster (the papers' operating point: order 2, sigma 0.5).</summary>
+    /// <summary>The largest sigma accepted: sigma^n H_n(sigma k) grows like (2 sigma^2 k)^n, and the papers use 0.5.</summary>
+    public const double MaxSigma = 10;
+
+    /// <summary>Creates the forecaster (the papers' operating point: order 2, sigma 0.5; 0 &lt; sigma &lt;= <see cref="MaxSigma"/>).</summary>
     public HiCache(int order = 2, double sigma = 0.5, ForecasterOptions? options = null) : base(order, options)
     {
-        if (!(sigma > 0) || !double.IsFinite(sigma))
+        if (!(sigma > 0) || !(sigma <= MaxSigma))
         {
-            throw new ArgumentOutOfRangeException(nameof(sigma), sigma, "sigma must be positive and finite.");
+            throw new ArgumentOutOfRangeException(nameof(sigma), sigma, $"sigma must be in (0, {MaxSigma}].");
         }
 
         Sigma = sigma;

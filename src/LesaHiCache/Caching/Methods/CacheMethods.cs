@@ -27,14 +27,14 @@ public static class CacheMethods
         new(
             "taylorseer",
             "TaylorSeer: Taylor expansion from the difference ladder",
-            [new("order", OptionKind.Integer, "1", "highest derivative kept", Min: 0, Max: 8), Distance, Scheme],
+            [new("order", OptionKind.Integer, "1", "highest derivative kept", Min: 0, Max: PolynomialForecaster.MaxOrder), Distance, Scheme],
             AllLevels,
             typeof(TaylorSeer),
             a => Bind(a.Integer("order"), Polynomial(a), (order, options) => new TaylorSeer(order, options))),
         new(
             "hicache",
             "HiCache: scaled Hermite expansion from the difference ladder",
-            [new("order", OptionKind.Integer, "2", "highest derivative kept", Min: 0, Max: 8), new("sigma", OptionKind.Number, "0.5", "Hermite scale", Min: 0, ExclusiveMin: true), Distance, Scheme],
+            [new("order", OptionKind.Integer, "2", "highest derivative kept", Min: 0, Max: PolynomialForecaster.MaxOrder), new("sigma", OptionKind.Number, "0.5", "Hermite scale", Min: 0, Max: HiCache.MaxSigma, ExclusiveMin: true), Distance, Scheme],
             AllLevels,
             typeof(HiCache),
             a => Bind((a.Integer("order"), a.Number("sigma")), Polynomial(a), (p, options) => new HiCache(p.Item1, p.Item2, options))),

@@ -12,6 +12,14 @@ public sealed class StageAwareSchedule : PlannedSchedule
         ArgumentNullException.ThrowIfNull(intervals);
         ArgumentOutOfRangeException.ThrowIfNegative(warmup);
         Boundaries = boundaries ?? NoiseStages.DefaultBoundaries;
+        for (var i = 0; i < Boundaries.Count; i++)
+        {
+            if (!(Boundaries[i] >= 0 && Boundaries[i] <= 1) || (i > 0 && !(Boundaries[i] < Boundaries[i - 1])))
+            {
+                throw new ArgumentException($"Stage boundaries must be sampler times in [0, 1], strictly descending; got [{string.Join(", ", Boundaries)}].", nameof(boundaries));
+            }
+        }
+
         if (intervals.Count != Boundaries.Count + 1 || intervals.Any(i => i < 1))
         {
             throw new ArgumentException($"Give {Boundaries.Count + 1} positive intervals, one per stage.", nameof(intervals));
