@@ -11,6 +11,24 @@ public sealed record LesaConfig
     /// <summary>The paper's configuration.</summary>
     public static LesaConfig Default { get; } = new();
 
+    /// <summary>Most stages accepted (the paper uses 3).</summary>
+    public const int StageLimit = 8;
+
+    /// <summary>Longest history accepted (the paper uses 8).</summary>
+    public const int HistoryLimit = 64;
+
+    /// <summary>Most hidden layers of a gain accepted (the paper uses 2).</summary>
+    public const int GainLayerLimit = 8;
+
+    /// <summary>Widest hidden gain layer accepted (the paper uses 256).</summary>
+    public const int GainWidthLimit = 4096;
+
+    /// <summary>Largest KAN grid accepted (the paper uses 5).</summary>
+    public const int GridSizeLimit = 1024;
+
+    /// <summary>Highest spline order accepted (the paper uses 3).</summary>
+    public const int SplineOrderLimit = 8;
+
     /// <summary>
     /// Stage boundaries in t, descending: stage i holds the steps with StageBounds[i] &lt; t &lt;= StageBounds[i - 1]
     /// (stage 0: t &gt; StageBounds[0]; the last stage: t &lt;= StageBounds[^1]).
@@ -41,6 +59,18 @@ public sealed record LesaConfig
     /// <summary>Throws <see cref="ArgumentException"/> naming the first inconsistency.</summary>
     public void Validate()
     {
+        if (HistoryLengths is null || StageBounds is null || GainWidths is null)
+        {
+            throw new ArgumentException("StageBounds, HistoryLengths and GainWidths must be given.");
+        }
+
+        if (HistoryLengths.Count > StageLimit || HistoryLengths.Any(k => k > HistoryLimit) || GainWidths.Count > GainLayerLimit || GainWidths.Any(w => w > GainWidthLimit)
+            || GridSize > GridSizeLimit || SplineOrder > SplineOrderLimit)
+        {
+            throw new ArgumentException(
+                $"The configuration exceeds the accepted bounds (at most {StageLimit} stages, history {HistoryLimit}, {GainLayerLimit} gain layers of width {GainWidthLimit}, grid {GridSizeLimit}, spline order {SplineOrderLimit}): stages {HistoryLengths.Count}, histories [{string.Join(", ", HistoryLengths)}], gain widths [{string.Join(", ", GainWidths)}], grid {GridSize}, spline order {SplineOrder}.");
+        }
+
         if (HistoryLengths.Count == 0 || HistoryLengths.Count != StageBounds.Count + 1)
         {
             throw new ArgumentException($"Give one history length per stage: {StageBounds.Count} bounds make {StageBounds.Count + 1} stages, got {HistoryLengths.Count} lengths.");

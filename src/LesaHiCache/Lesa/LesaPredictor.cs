@@ -32,15 +32,23 @@ public sealed class LesaPredictor : nn.Module
     private readonly InferenceCoefficients?[] inference = new InferenceCoefficients?[2];
     private bool disposed;
 
+    /// <summary>Most sampler steps a predictor may be for (its gains read one input per step).</summary>
+    public const int StepsLimit = 10_000;
+
     /// <summary>Creates a predictor for <paramref name="info"/> (random weights when <paramref name="build"/> initialises).</summary>
     public LesaPredictor(LesaPredictorInfo info, ModuleBuild build) : base(nameof(LesaPredictor))
     {
         ArgumentNullException.ThrowIfNull(info);
         ArgumentNullException.ThrowIfNull(build);
         info.Config.Validate();
-        if (info.Steps < 1 || info.Times.Count != info.Steps + 1)
+        if (info.Steps < 1 || info.Steps > StepsLimit || info.Times is null || info.Times.Count != info.Steps + 1)
         {
-            throw new ArgumentException($"A predictor for {info.Steps} steps needs {info.Steps + 1} times, got {info.Times.Count}.", nameof(info));
+            throw new ArgumentException($"A predictor is for 1 to {StepsLimit} steps with one more time than steps; got {info.Steps} steps and {info.Times?.Count ?? 0} times.", nameof(info));
+        }
+
+        if (info.Times.Any(t => !(t >= 0 && t <= 1)))
+        {
+            throw new ArgumentException("The predictor's times must lie in [0, 1].", nameof(info));
         }
 
         if (!Enum.IsDefined(info.CfgExperts))
@@ -272,9 +280,16 @@ public sealed class LesaPredictor : nn.Module
     }
 
     /// <summary>Loads a predictor file onto <paramref name="device"/> (CPU when null).</summary>
+    /// <remarks>
+    /// The metadata is checked before any tensor is allocated: against the accepted bounds
+    /// (<see cref="LesaConfig"/>'s limits, <see cref="StepsLimit"/>) and against the tensor shapes the
+    /// file declares (the predictor is first built on the meta device), so an edited file fails with a
+    /// <see cref="WeightsLoadException"/> naming the file and the field or tensor.
+    /// </remarks>
     public static LesaPredictor Load(string path, Device? device = null)
     {
         var info = ReadInfo(path);
+        CheckAgainstFile(info, path);
         var predictor = new LesaPredictor(info, new ModuleBuild(device ?? CPU, ScalarType.Float32, Initialize: false));
         try
         {
@@ -285,6 +300,41 @@ public sealed class LesaPredictor : nn.Module
         {
             predictor.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>The metadata within bounds, and the shapes it implies equal to the file's tensors; nothing is allocated.</summary>
+    private static void CheckAgainstFile(LesaPredictorInfo info, string path)
+    {
+        LesaPredictor meta;
+        try
+        {
+            meta = new LesaPredictor(info, ModuleBuild.Meta);
+        }
+        catch (ArgumentException e)
+        {
+            throw new WeightsLoadException(WeightsLoadErrorKind.Corrupt, $"'{path}': the LESA metadata ('{MetadataKey}') is not usable: {e.Message}", path, innerException: e);
+        }
+
+        using (meta)
+        {
+            var declared = SafetensorsHeader.Read(path).Tensors;
+            foreach (var (key, tensor) in meta.state_dict())
+            {
+                if (!declared.TryGetValue(key, out var stored))
+                {
+                    throw new WeightsLoadException(WeightsLoadErrorKind.MissingKeys, $"'{path}': the LESA metadata implies a tensor '{key}' the file does not hold.", path, [key]);
+                }
+
+                if (!stored.Shape.SequenceEqual(tensor.shape))
+                {
+                    throw new WeightsLoadException(
+                        WeightsLoadErrorKind.ShapeMismatch,
+                        $"'{path}': the LESA metadata implies '{key}' of shape {SafetensorsTensorInfo.FormatShape(tensor.shape)}, the file holds {stored.ShapeText}.",
+                        path,
+                        [key]);
+                }
+            }
         }
     }
 
