@@ -2,6 +2,7 @@ using LesaHiCache.Caching.Forecasting;
 using LesaHiCache.Caching.Methods;
 using LesaHiCache.Caching.Schedules;
 using LesaHiCache.Sampling;
+using LesaHiCache.Layers;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Caching;
@@ -218,7 +219,7 @@ public sealed class CacheSession : IDisposable
         using var forecast = forecaster.Forecast(item, Position);
         using (no_grad())
         {
-            target.addcmul_(gate, forecast, 1);
+            target.addcmul_(gate, forecast, Scalars.One);
         }
 
         ForecastUsed(item, forecast);
@@ -238,7 +239,7 @@ public sealed class CacheSession : IDisposable
     internal void RecordShadowError(CacheItemKey item, Tensor forecast, Tensor real)
     {
         using var _ = no_grad();
-        using var error = (forecast - real).abs().mean() / real.abs().mean().clamp_min(1e-12);
+        using var error = (forecast - real).abs().mean() / real.abs().mean().clamp_min(Scalars.Tiny);
         Statistics.Shadow(new ShadowError(step, item, error.item<float>()));
     }
 
@@ -250,7 +251,7 @@ public sealed class CacheSession : IDisposable
         double? change = null;
         if (lastFullResiduals.TryGetValue(forwardBranch, out var previous))
         {
-            using var difference = (residual - previous).abs().mean() / previous.abs().mean().clamp_min(1e-12);
+            using var difference = (residual - previous).abs().mean() / previous.abs().mean().clamp_min(Scalars.Tiny);
             change = difference.item<float>();
             if (!double.IsFinite(change.Value))
             {

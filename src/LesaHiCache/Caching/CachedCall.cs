@@ -1,3 +1,4 @@
+using LesaHiCache.Layers;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Caching;
@@ -215,7 +216,7 @@ internal sealed class CachedCall<TState>(HostBlocks<TState> stack, CacheForward 
             {
                 using (no_grad())
                 {
-                    hidden.addcmul_(gate, forecast, 1);
+                    hidden.addcmul_(gate, forecast, Scalars.One);
                 }
 
                 forward.ForecastUsed(key, forecast);

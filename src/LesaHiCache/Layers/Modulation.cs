@@ -11,8 +11,9 @@ internal static class Modulation
     /// <summary>shift and scale are [B, C]; x is [B, L, C].</summary>
     public static Tensor Apply(Tensor normed, Tensor shift, Tensor scale)
     {
-        using var factor = 1 + scale.unsqueeze(1);
+        using var unsqueezed = scale.unsqueeze(1);
+        using var factor = unsqueezed.add(Scalars.One);
         using var offset = shift.unsqueeze(1);
-        return offset.addcmul(normed, factor, 1);
+        return offset.addcmul(normed, factor, Scalars.One);
     }
 }

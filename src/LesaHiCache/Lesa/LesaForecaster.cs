@@ -1,6 +1,7 @@
 using System.Globalization;
 using LesaHiCache.Caching;
 using LesaHiCache.Caching.Forecasting;
+using LesaHiCache.Layers;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Lesa;
@@ -142,7 +143,9 @@ public sealed class LesaForecaster : IFeatureForecaster
         row[newest] += 1;
         using (var first = ring[newest, part])
         {
-            destination.copy_(first).mul_(row[newest]).add_(gain * set.Biases[stage]);
+            using var weight = Scalars.Of(row[newest]);
+            using var bias = Scalars.Of(gain * set.Biases[stage]);
+            destination.copy_(first).mul_(weight).add_(bias);
         }
 
         for (var slot = 0; slot < row.Length; slot++)
@@ -150,7 +153,8 @@ public sealed class LesaForecaster : IFeatureForecaster
             if (slot != newest && row[slot] != 0)
             {
                 using var other = ring[slot, part];
-                destination.add_(other, alpha: row[slot]);
+                using var alpha = Scalars.Of(row[slot]);
+                destination.add_(other, alpha: alpha);
             }
         }
     }

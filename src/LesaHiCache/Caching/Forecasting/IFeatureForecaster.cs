@@ -1,3 +1,4 @@
+using LesaHiCache.Layers;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Caching.Forecasting;
@@ -35,7 +36,7 @@ public interface IFeatureForecaster : IDisposable
         ArgumentNullException.ThrowIfNull(scale);
         using var _ = no_grad();
         using var forecast = Forecast(item, position);
-        target.addcmul_(scale, forecast, 1);
+        target.addcmul_(scale, forecast, Scalars.One);
     }
 
     /// <summary>

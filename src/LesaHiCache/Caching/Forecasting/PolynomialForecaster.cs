@@ -1,3 +1,4 @@
+using LesaHiCache.Layers;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Caching.Forecasting;
@@ -86,7 +87,8 @@ public abstract class PolynomialForecaster : IFeatureForecaster
             for (var j = 0; j < outputWeights.Length; j++)
             {
                 using var output = state.Outputs[j].to_type(ScalarType.Float64);
-                derivative.add_(output, alpha: outputWeights[j]);
+                using var alpha = Scalars.Of(outputWeights[j]);
+                derivative.add_(output, alpha: alpha);
             }
 
             result.Add(derivative);
@@ -102,12 +104,18 @@ public abstract class PolynomialForecaster : IFeatureForecaster
         var weights = OutputWeightsAt(state, position);
         using var _ = no_grad();
         var outputs = state.Outputs;
-        var result = weights[0] == 1 ? outputs[0].clone() : outputs[0] * weights[0];
+        Tensor result;
+        using (var first = Scalars.Of(weights[0]))
+        {
+            result = weights[0] == 1 ? outputs[0].clone() : outputs[0].mul(first);
+        }
+
         for (var j = 1; j < weights.Length; j++)
         {
             if (weights[j] != 0)
             {
-                result.add_(outputs[j], alpha: weights[j]);
+                using var alpha = Scalars.Of(weights[j]);
+                result.add_(outputs[j], alpha: alpha);
             }
         }
 
@@ -128,7 +136,7 @@ public abstract class PolynomialForecaster : IFeatureForecaster
         if (target.dtype != state.StateType)
         {
             using var forecast = Forecast(item, position);
-            target.addcmul_(scale, forecast, 1);
+            target.addcmul_(scale, forecast, Scalars.One);
             return;
         }
 
@@ -137,7 +145,8 @@ public abstract class PolynomialForecaster : IFeatureForecaster
         {
             if (weights[j] != 0)
             {
-                target.addcmul_(scale, state.Outputs[j], weights[j]);
+                using var weight = Scalars.Of(weights[j]);
+                target.addcmul_(scale, state.Outputs[j], weight);
             }
         }
     }

@@ -1,3 +1,4 @@
+using LesaHiCache.Layers;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Models.Flux;
@@ -10,7 +11,7 @@ internal static class Float16Range
     {
         if (tokens.dtype == ScalarType.Float16)
         {
-            tokens.clamp_(-65504, 65504);
+            tokens.clamp_(Scalars.Float16Min, Scalars.Float16Max);
         }
 
         return tokens;

@@ -56,7 +56,7 @@ public sealed class FluxSingleTransformerBlock : nn.Module
         var attention = attn.Forward(normed, rope);
         var fused = proj_out.call(cat([attention, mlp], dim: 2));
         branches.Computed(ImageFusedSlot, fused.narrow(1, textTokens, length - textTokens));
-        var result = tokens.addcmul(gate.unsqueeze(1), fused, 1);
+        var result = tokens.addcmul(gate.unsqueeze(1), fused, Scalars.One);
         Float16Range.ClampInPlace(result);
         return result.MoveToOuterDisposeScope();
     }

@@ -138,7 +138,7 @@ public sealed class FluxTransformer : nn.Module<FluxTransformerInput, Tensor>
     }
 
     /// <summary>Flow times and guidance values as the embeddings take them: 1000 x, in the model's dtype.</summary>
-    private static Tensor Scaled(Tensor values, ScalarType dtype) => values.to_type(dtype) * 1000;
+    private static Tensor Scaled(Tensor values, ScalarType dtype) => values.to_type(dtype).mul(Scalars.Thousand);
 
     /// <summary>RoPE tables for the [text, image] token sequence; the positions are fixed during a generation, so callers may keep them.</summary>
     public RotaryTables RotaryTablesFor(Tensor textIds, Tensor imageIds)

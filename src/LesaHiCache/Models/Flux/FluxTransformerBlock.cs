@@ -58,14 +58,14 @@ public sealed class FluxTransformerBlock : nn.Module
             rope);
 
         branches.Computed(ImageAttentionSlot, imageAttention);
-        var newImage = image.addcmul(imageMod.GateMsa.unsqueeze(1), imageAttention, 1);
+        var newImage = image.addcmul(imageMod.GateMsa.unsqueeze(1), imageAttention, Scalars.One);
         var imageMlp = ff.call(AdaLayerNormZero.NormalizeForMlp(newImage, imageMod));
         branches.Computed(ImageMlpSlot, imageMlp);
-        newImage = newImage.addcmul(imageMod.GateMlp.unsqueeze(1), imageMlp, 1);
+        newImage = newImage.addcmul(imageMod.GateMlp.unsqueeze(1), imageMlp, Scalars.One);
 
-        var newContext = context.addcmul(contextMod.GateMsa.unsqueeze(1), contextAttention, 1);
+        var newContext = context.addcmul(contextMod.GateMsa.unsqueeze(1), contextAttention, Scalars.One);
         var contextMlp = ff_context.call(AdaLayerNormZero.NormalizeForMlp(newContext, contextMod));
-        newContext = Float16Range.ClampInPlace(newContext.addcmul(contextMod.GateMlp.unsqueeze(1), contextMlp, 1));
+        newContext = Float16Range.ClampInPlace(newContext.addcmul(contextMod.GateMlp.unsqueeze(1), contextMlp, Scalars.One));
         return (newImage.MoveToOuterDisposeScope(), newContext.MoveToOuterDisposeScope());
     }
 
