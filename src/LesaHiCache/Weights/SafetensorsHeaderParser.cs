@@ -14,6 +14,11 @@ internal static class SafetensorsHeaderParser
     /// <summary>Parses <paramref name="json"/>; <paramref name="dataLength"/> is the number of bytes after the header.</summary>
     public static Result Parse(byte[] json, string file, long dataLength)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            throw Corrupt(file, null, "header is not valid UTF-8");
+        }
+
         JsonDocument document;
         try
         {
@@ -51,6 +56,7 @@ internal static class SafetensorsHeaderParser
             }
 
             CheckNoOverlap(tensors.Values, file);
+            CheckNoHoles(tensors.Values, file, dataLength);
             return new Result(metadata, tensors);
         }
     }
@@ -176,6 +182,26 @@ internal static class SafetensorsHeaderParser
             }
 
             previous = tensor;
+        }
+    }
+
+    /// <summary>The format requires the data section to be fully indexed: no bytes before, between or after the tensors.</summary>
+    private static void CheckNoHoles(IEnumerable<SafetensorsTensorInfo> tensors, string file, long dataLength)
+    {
+        var position = 0L;
+        foreach (var tensor in tensors.Where(t => t.ByteLength > 0).OrderBy(t => t.DataBegin))
+        {
+            if (tensor.DataBegin != position)
+            {
+                throw Corrupt(file, tensor.Name, $"the data section has {tensor.DataBegin - position} unindexed bytes before this tensor, at [{position}, {tensor.DataBegin}) (the format forbids holes)");
+            }
+
+            position = tensor.DataEnd;
+        }
+
+        if (position != dataLength)
+        {
+            throw Corrupt(file, null, $"{dataLength - position} bytes follow the last tensor's data (the format forbids trailing data)");
         }
     }
 
