@@ -8,5 +8,6 @@ var root = new RootCommand("LesaHiCache: feature caching for Diffusion Transform
     ModelCardCommand.Create(),
     EvaluateCommand.Create(),
     TrainLesaCommand.Create(),
+    SoakCommand.Create(),
 };
 return root.Parse(args).Invoke();

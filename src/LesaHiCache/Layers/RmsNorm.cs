@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Layers;
@@ -6,14 +7,14 @@ namespace LesaHiCache.Layers;
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     private readonly TorchSharp.Modules.Parameter weight;
-    private readonly double eps;
+    private readonly Scalar eps;
 
     /// <summary>Creates the norm for vectors of <paramref name="dim"/> values.</summary>
     public RmsNorm(long dim, ModuleBuild build, double eps = 1e-6) : base(nameof(RmsNorm))
     {
         ArgumentNullException.ThrowIfNull(build);
         weight = build.Ones(dim);
-        this.eps = eps;
+        this.eps = eps.ToScalar(); // held by the module: a per-call implicit Scalar can be finalized mid-call (Scalars)
         RegisterComponents();
     }
 
@@ -22,7 +23,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = input.to_type(ScalarType.Float32);
-        var normed = x * rsqrt(x.square().mean([-1L], keepdim: true) + eps);
+        var normed = x * rsqrt(x.square().mean([-1L], keepdim: true).add(eps));
         return (normed.to_type(input.dtype) * weight).MoveToOuterDisposeScope();
     }
 }

@@ -11,7 +11,8 @@ public static class SinusoidalEmbedding
         ArgumentNullException.ThrowIfNull(timesteps);
         using var scope = NewDisposeScope();
         var half = channels / 2;
-        var exponent = arange(0, half, ScalarType.Float32, timesteps.device) * (-Math.Log(maxPeriod) / half);
+        using var rate = Scalars.Of(-Math.Log(maxPeriod) / half);
+        var exponent = arange(0, half, ScalarType.Float32, timesteps.device).mul(rate);
         var arguments = timesteps.to_type(ScalarType.Float32).unsqueeze(1) * exp(exponent).unsqueeze(0);
         return cat([cos(arguments), sin(arguments)], dim: -1).MoveToOuterDisposeScope();
     }

@@ -19,7 +19,8 @@ public interface IFlowModel
     Tensor Velocity(Tensor latents, double time, TextConditioning text)
     {
         ArgumentNullException.ThrowIfNull(latents);
-        using var times = full(latents.shape[0], time, ScalarType.Float32, latents.device);
+        using var value = LesaHiCache.Layers.Scalars.Of(time);
+        using var times = full(latents.shape[0], value, ScalarType.Float32, latents.device);
         return Velocity(latents, times, text);
     }
 

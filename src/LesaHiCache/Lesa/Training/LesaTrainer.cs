@@ -22,6 +22,7 @@ public sealed class LesaTrainer
 {
     private const int LogEvery = 100;
     private const int LossWindow = 100;
+    private const long NoCollectionBudget = 64L << 20;
 
     private readonly ILesaTrainingHost host;
     private readonly LesaTrainingOptions options;
@@ -75,8 +76,11 @@ public sealed class LesaTrainer
                 // (another stage's) is skipped by AdamW instead of drifting on its moments.
                 predictor.zero_grad(set_to_none: true);
                 loss.backward();
-                nn.utils.clip_grad_norm_(parameters, options.GradientClip);
-                optimizer.step();
+                WithoutCollection(() =>
+                {
+                    nn.utils.clip_grad_norm_(parameters, options.GradientClip);
+                    optimizer.step();
+                });
                 predictor.WeightsChanged();
                 var value = loss.item<float>();
                 var losses = phase == 1 ? state.Phase1Losses : state.Phase2Losses;
@@ -214,6 +218,37 @@ public sealed class LesaTrainer
             $"{data.SampleCount} samples in {data.Episodes.Count} episodes ({data.Bytes / 1e6:F0} MB float16, {trainingEpisodes} for training); phase 1: {state.Phase1Step} steps, L1 {phase1.First:F5} -> {phase1.Last:F5}; phase 2: {state.Phase2Step} steps, L1 {phase2.First:F5} -> {phase2.Last:F5}; kept {kept}; lr {options.LearningRate}; {state.WallSeconds / 60:F1} min on {host.Device}"));
         LesaTrainingLog.Done(logger, state.WallSeconds / 60, phase1.First, phase1.Last, phase2.First, phase2.Last);
         return new LesaTrainingResult(predictor, phase1, phase2, TimeSpan.FromSeconds(state.WallSeconds), state.Phase1Losses, state.Phase2Losses, state.Validations);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> with garbage collection held off (a no-GC region of
+    /// <see cref="NoCollectionBudget"/> bytes). TorchSharp 0.107's optimiser and gradient clipping make
+    /// Scalars implicitly for each call; a collection during the native call can finalize one while
+    /// libtorch reads it (a "toFloat" assert that failed one test run in about six).
+    /// </summary>
+    private static void WithoutCollection(Action action)
+    {
+        bool held;
+        try
+        {
+            held = GC.TryStartNoGCRegion(NoCollectionBudget);
+        }
+        catch (InvalidOperationException)
+        {
+            held = false; // already in a no-GC region
+        }
+
+        try
+        {
+            action();
+        }
+        finally
+        {
+            if (held && System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion)
+            {
+                GC.EndNoGCRegion();
+            }
+        }
     }
 
     /// <summary>StepLR within a phase.</summary>

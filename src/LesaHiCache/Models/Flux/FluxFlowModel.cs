@@ -1,4 +1,5 @@
 using LesaHiCache.Caching;
+using LesaHiCache.Layers;
 using LesaHiCache.Sampling;
 using static TorchSharp.torch;
 
@@ -64,7 +65,8 @@ public sealed class FluxFlowModel(FluxTransformer transformer, int heightTokens,
         ArgumentNullException.ThrowIfNull(latents);
         ArgumentNullException.ThrowIfNull(text);
         using var scope = NewDisposeScope();
-        var times = full(latents.shape[0], time, ScalarType.Float32, latents.device);
+        using var value = Scalars.Of(time);
+        var times = full(latents.shape[0], value, ScalarType.Float32, latents.device);
         return Evaluate(latents, times, text, conditioningTables.Lookup(text, time)).MoveToOuterDisposeScope();
     }
 
@@ -79,8 +81,16 @@ public sealed class FluxFlowModel(FluxTransformer transformer, int heightTokens,
     }
 
     /// <summary>The distilled guidance value for each of <paramref name="batch"/> items, for configs that embed one.</summary>
-    private static Tensor? Guidance(FluxTransformerConfig config, double value, long batch, Device device) =>
-        config.GuidanceEmbeds ? full(batch, value, ScalarType.Float32, device) : null;
+    private static Tensor? Guidance(FluxTransformerConfig config, double value, long batch, Device device)
+    {
+        if (!config.GuidanceEmbeds)
+        {
+            return null;
+        }
+
+        using var scalar = Scalars.Of(value);
+        return full(batch, scalar, ScalarType.Float32, device);
+    }
 
     /// <summary>Text ids and RoPE tables for a text length, kept for the adapter's lifetime (positions never change).</summary>
     private (Tensor TextIds, RotaryTables Rope) Positions(long textTokens)
