@@ -21,6 +21,7 @@ namespace LesaHiCache.Cli;
 internal static class SoakCommand
 {
     private const long RssBound = 200_000_000;
+    private const string CheckedPrompt = "a large red circle at the center on a white background";
 
     public static Command Create()
     {
@@ -79,7 +80,7 @@ internal static class SoakCommand
             var references = cases.Select((k, i) =>
             {
                 using var fresh = new CacheSession(k.Config);
-                return model.Generate(["a large red circle at the center on a white background"], [i], options, cache: fresh).DetachFromDisposeScope();
+                return model.Generate([CheckedPrompt], [i], options, cache: fresh).DetachFromDisposeScope();
             }).ToList();
             // One generation per long-lived session and a few prompts first: one-time state (caches of
             // the text encoder and libtorch) is not what the soak measures.
@@ -138,7 +139,7 @@ internal static class SoakCommand
             var mismatches = 0;
             for (var i = 0; i < cases.Count; i++)
             {
-                using var again = model.Generate(["a large red circle at the center on a white background"], [i], options, cache: sessions[i]);
+                using var again = model.Generate([CheckedPrompt], [i], options, cache: sessions[i]);
                 using var equal = again.eq(references[i]);
                 using var all = equal.all();
                 if (!all.item<bool>())

@@ -31,15 +31,13 @@ public sealed class CacheForward
 
     internal bool IsShadow => session.IsShadowStep;
 
-    internal bool ObservesForecasts => session.ForecasterObservesForecasts;
-
     internal void ReportFirstBlockResidual(Tensor residual) => session.Report(Branch, residual);
 
     internal void Observe(CacheItemKey item, Tensor features) => session.Observe(item, features);
 
     internal Tensor Forecast(CacheItemKey item) => session.Forecast(item);
 
-    internal void AddGatedForecast(CacheItemKey item, Tensor target, Tensor gate) => session.AddGatedForecast(item, target, gate);
+    internal void AddGatedForecast(CacheItemKey item, Tensor target, Tensor gate, Tensor? known = null) => session.AddGatedForecast(item, target, gate, known);
 
     internal void ForecastUsed(CacheItemKey item, Tensor forecast) => session.ForecastUsed(item, forecast);
 

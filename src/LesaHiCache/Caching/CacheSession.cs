@@ -204,7 +204,12 @@ public sealed class CacheSession : IDisposable
         return forecaster.Forecast(item, Position);
     }
 
-    internal void AddGatedForecast(CacheItemKey item, Tensor target, Tensor gate)
+    /// <summary>
+    /// target += gate * forecast of <paramref name="item"/>. A forecaster that keeps its forecasts gets
+    /// the tensor that was added: <paramref name="known"/> when given (a shadow step's compared
+    /// forecast), else one made here; the others add theirs without materialising it.
+    /// </summary>
+    internal void AddGatedForecast(CacheItemKey item, Tensor target, Tensor gate, Tensor? known = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(gate);
@@ -216,7 +221,8 @@ public sealed class CacheSession : IDisposable
             return;
         }
 
-        using var forecast = forecaster.Forecast(item, Position);
+        using var made = known is null ? forecaster.Forecast(item, Position) : null;
+        var forecast = known ?? made!;
         using (no_grad())
         {
             target.addcmul_(gate, forecast, Scalars.One);

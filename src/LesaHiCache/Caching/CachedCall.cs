@@ -1,4 +1,3 @@
-using LesaHiCache.Layers;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Caching;
@@ -202,28 +201,13 @@ internal sealed class CachedCall<TState>(HostBlocks<TState> stack, CacheForward 
         }
     }
 
-    /// <summary>
-    /// A forecast step's gated forecasts of one block. A forecaster that keeps its forecasts gets the
-    /// tensor that was added (on a shadow step, the one that was compared); the others add theirs
-    /// without materialising it, as they do without shadowing.
-    /// </summary>
+    /// <summary>A forecast step's gated forecasts of one block (on a shadow step, the compared ones).</summary>
     private sealed class BlockForecasts(CacheForward forward, int block, Dictionary<CacheItemKey, Tensor>? compared) : IGatedForecasts
     {
         public void AddTo(Tensor hidden, int slot, Tensor gate)
         {
             var key = forward.Key(block, slot);
-            if (forward.ObservesForecasts && compared is not null && compared.TryGetValue(key, out var forecast))
-            {
-                using (no_grad())
-                {
-                    hidden.addcmul_(gate, forecast, Scalars.One);
-                }
-
-                forward.ForecastUsed(key, forecast);
-                return;
-            }
-
-            forward.AddGatedForecast(key, hidden, gate);
+            forward.AddGatedForecast(key, hidden, gate, compared?.GetValueOrDefault(key));
         }
     }
 }

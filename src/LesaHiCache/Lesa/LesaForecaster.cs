@@ -87,11 +87,7 @@ public sealed class LesaForecaster : IFeatureForecaster
     public Tensor Forecast(CacheItemKey item, StepPosition position)
     {
         EnsureBegun();
-        if (!items.TryGetValue(item, out var history))
-        {
-            throw new InvalidOperationException($"'{item}' was never computed in this generation: the first steps must be full steps.");
-        }
-
+        var history = HistoryOf(item);
         using var _ = no_grad();
         var parts = LesaRowsOf.Parts(history.Rows);
         using var ring = history.Ring.view(history.Capacity, parts, -1);
@@ -113,11 +109,7 @@ public sealed class LesaForecaster : IFeatureForecaster
     public void ObserveForecast(CacheItemKey item, Tensor forecast, StepPosition position)
     {
         ArgumentNullException.ThrowIfNull(forecast);
-        if (!items.TryGetValue(item, out var history))
-        {
-            throw new InvalidOperationException($"'{item}' was never computed in this generation: the first steps must be full steps.");
-        }
-
+        var history = HistoryOf(item);
         using var _ = no_grad();
         using var detached = forecast.detach();
         history.Append(detached);
@@ -173,6 +165,11 @@ public sealed class LesaForecaster : IFeatureForecaster
 
     /// <inheritdoc />
     public void Dispose() => Reset();
+
+    private History HistoryOf(CacheItemKey item) =>
+        items.TryGetValue(item, out var history)
+            ? history
+            : throw new InvalidOperationException($"'{item}' was never computed in this generation: the first steps must be full steps.");
 
     private GenerationInfo EnsureBegun() =>
         generation ?? throw new InvalidOperationException("LESA needs the sampler's times: call BeginGeneration (a CacheSession does) before the first step.");

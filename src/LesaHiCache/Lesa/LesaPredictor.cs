@@ -261,9 +261,10 @@ public sealed class LesaPredictor : nn.Module
     }
 
     /// <summary>Reads the info of a predictor file without loading weights.</summary>
-    public static LesaPredictorInfo ReadInfo(string path)
+    public static LesaPredictorInfo ReadInfo(string path) => InfoOf(SafetensorsHeader.Read(path), path);
+
+    private static LesaPredictorInfo InfoOf(SafetensorsHeader header, string path)
     {
-        var header = SafetensorsHeader.Read(path);
         if (!header.Metadata.TryGetValue(MetadataKey, out var json))
         {
             throw new FormatException($"'{path}' is not a LESA predictor: its metadata has no '{MetadataKey}' entry.");
@@ -288,8 +289,9 @@ public sealed class LesaPredictor : nn.Module
     /// </remarks>
     public static LesaPredictor Load(string path, Device? device = null)
     {
-        var info = ReadInfo(path);
-        CheckAgainstFile(info, path);
+        var header = SafetensorsHeader.Read(path);
+        var info = InfoOf(header, path);
+        CheckAgainstFile(info, header, path);
         var predictor = new LesaPredictor(info, new ModuleBuild(device ?? CPU, ScalarType.Float32, Initialize: false));
         try
         {
@@ -304,7 +306,7 @@ public sealed class LesaPredictor : nn.Module
     }
 
     /// <summary>The metadata within bounds, and the shapes it implies equal to the file's tensors; nothing is allocated.</summary>
-    private static void CheckAgainstFile(LesaPredictorInfo info, string path)
+    private static void CheckAgainstFile(LesaPredictorInfo info, SafetensorsHeader header, string path)
     {
         LesaPredictor meta;
         try
@@ -318,7 +320,7 @@ public sealed class LesaPredictor : nn.Module
 
         using (meta)
         {
-            var declared = SafetensorsHeader.Read(path).Tensors;
+            var declared = header.Tensors;
             foreach (var (key, tensor) in meta.state_dict())
             {
                 if (!declared.TryGetValue(key, out var stored))

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using LesaHiCache.Caching.Forecasting;
 using LesaHiCache.Caching.Schedules;
@@ -51,10 +52,7 @@ public static class CacheMethods
     /// <summary>The schedules: the papers' presets, then the parameterised ones.</summary>
     public static IReadOnlyList<ScheduleEntry> Schedules { get; } =
     [
-        Preset("taylorseer-5x", "TaylorSeer/HiCache at 5.00x of 50 steps: full steps 0,1,2,8,14,...,44", SchedulePresets.TaylorSeer5x),
-        Preset("taylorseer-6.25x", "TaylorSeer/HiCache at 6.25x of 50 steps: full steps 0,1,2,10,18,26,34,42", SchedulePresets.TaylorSeer625x),
-        Preset("lesa-5x", "LESA at 5.00x of 50 steps: full steps 0,1,2,3,9,16,23,30,37,44", SchedulePresets.Lesa5x),
-        Preset("lesa-6.25x", "LESA at 6.25x of 50 steps: full steps 0,1,2,3,12,22,32,42", SchedulePresets.Lesa625x),
+        .. SchedulePresets.ByName.Select(p => Preset(p.Key, p.Value)),
         new(
             "counter",
             "the reference counter rule: W warm-up steps, then every N-th step from step W - 1, plus forced steps F",
@@ -168,7 +166,14 @@ public static class CacheMethods
         return text.ToString();
     }
 
-    private static ScheduleEntry Preset(string name, string help, ICacheSchedule schedule) => new(name, help, [], _ => schedule);
+    /// <summary>A paper's pattern, its help text derived from the schedule: the full steps of a 50-step generation.</summary>
+    private static ScheduleEntry Preset(string name, PlannedSchedule schedule)
+    {
+        const int Steps = 50;
+        var full = schedule.FullSteps([.. Enumerable.Range(0, Steps + 1).Select(s => 1 - (s / (double)Steps))]).Order().ToList();
+        var help = string.Create(CultureInfo.InvariantCulture, $"the papers' {schedule.Name}: full steps {string.Join(",", full)} of {Steps} ({(double)Steps / full.Count:F2}x)");
+        return new(name, help, [], _ => schedule);
+    }
 
     private static MethodOption Int(string name, string? fallback, int min, string help) => new(name, OptionKind.Integer, fallback, help, Min: min);
 
