@@ -49,7 +49,7 @@ internal sealed class TinyDiT : nn.Module, IFlowModel
         return final_layer.call(x).MoveToOuterDisposeScope();
     }
 
-    public void BeginGeneration(IReadOnlyList<double> times, long batch, CfgLayout cfg) => Cache?.BeginGeneration(times, batch, cfg);
+    public void BeginGeneration(IReadOnlyList<double> times, long batch, CfgLayout cfg) => Cache?.BeginGeneration(times, batch, cfg, ModelIdentity.Of(this));
 
     public void BeginStep(int step) => Cache?.BeginStep(step);
 

@@ -31,6 +31,12 @@ public sealed record CacheConfig
     /// </summary>
     public IReadOnlySet<int>? ShadowSteps { get; init; }
 
-    /// <summary>Receives one Debug line per step decision.</summary>
+    /// <summary>
+    /// What happens when a full step computes NaN or infinite features: by default the generation
+    /// computes every remaining step fully and a warning is logged (the forecaster never ingests them).
+    /// </summary>
+    public NonFinitePolicy OnNonFiniteFeatures { get; init; } = NonFinitePolicy.ComputeFully;
+
+    /// <summary>Receives one Debug line per step decision and a Warning when features are not finite.</summary>
     public ILogger? Logger { get; init; }
 }

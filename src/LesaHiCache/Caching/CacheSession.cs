@@ -17,7 +17,9 @@ namespace LesaHiCache.Caching;
 /// their forecasts). Not thread-safe: give every concurrent generation its own session. A generation
 /// belongs to the thread that began it; a call from another thread while it runs throws on both
 /// threads (the generation's results are invalid) and the session is usable again from the next
-/// <see cref="BeginGeneration"/>. Calls outside a generation are errors.
+/// <see cref="BeginGeneration"/>. Calls outside a generation are errors. Features a full step
+/// computes are checked for NaN and infinity (one sum per item) before the forecaster sees them; see
+/// <see cref="CacheConfig.OnNonFiniteFeatures"/>.
 /// </summary>
 public sealed class CacheSession : IDisposable
 {
@@ -34,6 +36,7 @@ public sealed class CacheSession : IDisposable
     private int ownerThread;
     private volatile bool usedByAnotherThread;
     private bool disposed;
+    private bool computingFully;
 
     /// <summary>
     /// Creates a session for <paramref name="config"/>; <paramref name="observer"/>, if given, sees
@@ -46,6 +49,11 @@ public sealed class CacheSession : IDisposable
         if (config.Forecaster is null || config.Schedule is null)
         {
             throw new ArgumentException($"CacheConfig.{(config.Forecaster is null ? nameof(CacheConfig.Forecaster) : nameof(CacheConfig.Schedule))} is null.", nameof(config));
+        }
+
+        if (!Enum.IsDefined(config.OnNonFiniteFeatures))
+        {
+            throw new ArgumentException($"Unknown CacheConfig.OnNonFiniteFeatures {config.OnNonFiniteFeatures}.", nameof(config));
         }
 
         Config = config;
@@ -73,9 +81,10 @@ public sealed class CacheSession : IDisposable
     /// Starts a generation of <paramref name="images"/> images over <paramref name="sampleTimes"/>
     /// (t_0 = 1 .. t_S = 0), dropping all previous state. <paramref name="cfg"/> says how the sampler
     /// evaluates CFG (forecasters that treat the unconditional rows apart, like LESA's per-half
-    /// experts, need it).
+    /// experts, need it). <paramref name="model"/> is the model the generation runs on: forecasters
+    /// bound to a model (LESA) check it and refuse to run without it.
     /// </summary>
-    public void BeginGeneration(IReadOnlyList<double> sampleTimes, long images, CfgLayout cfg)
+    public void BeginGeneration(IReadOnlyList<double> sampleTimes, long images, CfgLayout cfg, ModelIdentity? model = null)
     {
         ArgumentNullException.ThrowIfNull(sampleTimes);
         ObjectDisposedException.ThrowIf(disposed, this);
@@ -91,11 +100,12 @@ public sealed class CacheSession : IDisposable
         Statistics.Clear();
         times = sampleTimes;
         planner = Config.Schedule.Begin(sampleTimes);
-        var generation = new GenerationInfo(sampleTimes, planner.WarmupSteps, cfg);
+        var generation = new GenerationInfo(sampleTimes, planner.WarmupSteps, cfg) { Model = model, FullSteps = PlannedSchedule.FullStepsOf(Config.Schedule, sampleTimes) };
         forecaster.BeginGeneration(generation);
         observer?.BeginGeneration(generation);
         step = -1;
         batchShape = null;
+        computingFully = false;
         Statistics.BatchItems = images;
     }
 
@@ -111,7 +121,7 @@ public sealed class CacheSession : IDisposable
         step = index;
         branch = 0;
         resolvedThisStep.Clear();
-        stepIsFull = Config.Schedule.UsesFirstBlockSignal ? null : planner!.IsFullStep(step);
+        stepIsFull = computingFully ? true : Config.Schedule.UsesFirstBlockSignal ? null : planner!.IsFullStep(step);
         if (stepIsFull is bool full)
         {
             Decided(full);
@@ -192,7 +202,16 @@ public sealed class CacheSession : IDisposable
         }
 
         Resolved(item);
-        forecaster.Observe(item, features, Position);
+        if (!computingFully && !FiniteCheck.AllFinite(features))
+        {
+            NonFiniteFound(item, features);
+        }
+
+        if (!computingFully)
+        {
+            forecaster.Observe(item, features, Position);
+        }
+
         observer?.Computed(item, features, Position);
         Statistics.Memory(forecaster.StateBytes, forecaster.ItemCount);
     }
@@ -283,6 +302,25 @@ public sealed class CacheSession : IDisposable
             previous?.Dispose();
             lastFullResiduals[forwardBranch] = residual.detach().clone().DetachFromDisposeScope();
         }
+    }
+
+    /// <summary>Applies <see cref="CacheConfig.OnNonFiniteFeatures"/> to features found not finite.</summary>
+    private void NonFiniteFound(CacheItemKey item, Tensor features)
+    {
+        var found = new NonFiniteFeatures(step, item, FiniteCheck.NonFiniteRows(features));
+        Statistics.NonFinite = found;
+        if (Config.OnNonFiniteFeatures == NonFinitePolicy.Throw)
+        {
+            throw new NonFiniteFeaturesException(found);
+        }
+
+        if (Config.Logger is { } logger)
+        {
+            CacheLog.NonFiniteFeatures(logger, found);
+        }
+
+        forecaster.Reset();
+        computingFully = true;
     }
 
     private void EnsureInGeneration()

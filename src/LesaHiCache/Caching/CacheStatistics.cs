@@ -16,6 +16,12 @@ public sealed class CacheStatistics
     /// <summary>Forecast errors recorded in shadow mode.</summary>
     public IReadOnlyList<ShadowError> ShadowErrors => shadowErrors;
 
+    /// <summary>
+    /// Where a full step first computed NaN or infinite features (null when none did); with
+    /// <see cref="NonFinitePolicy.ComputeFully"/> every later step is full.
+    /// </summary>
+    public NonFiniteFeatures? NonFinite { get; internal set; }
+
     /// <summary>Most bytes the forecaster held during the generation.</summary>
     public long PeakCacheBytes { get; private set; }
 
@@ -49,6 +55,7 @@ public sealed class CacheStatistics
         fullSteps.Clear();
         forecastSteps.Clear();
         shadowErrors.Clear();
+        NonFinite = null;
         PeakCacheBytes = 0;
         Items = 0;
         BatchItems = 0;

@@ -15,7 +15,8 @@ namespace LesaHiCache.Lesa;
 /// weights are read once per forecaster (they depend only on the schedule; the predictor keeps
 /// them), so a forecast is a weighted sum of the history rows with a nonzero weight; the forecast
 /// the generation used joins the history through <see cref="ObserveForecast"/>.
-/// Sampling with other times than the predictor's raises <see cref="LesaPredictorMismatchException"/>.
+/// Every generation is checked against the predictor: another model (by fingerprint), other sampler
+/// times or other full steps raise <see cref="LesaPredictorMismatchException"/>.
 /// The predictor is shared and not disposed with the forecaster.
 /// </summary>
 public sealed class LesaForecaster : IFeatureForecaster
@@ -57,6 +58,9 @@ public sealed class LesaForecaster : IFeatureForecaster
         predictor.ThrowIfDisposed();
         predictor.EnsureTimes(generation.Times);
         predictor.EnsureCfg(generation.Cfg);
+        predictor.EnsureFullSteps(generation.FullSteps);
+        predictor.EnsureModel(generation.Model ?? throw new InvalidOperationException(
+            "A LESA predictor forecasts only for the model it was trained for, and this generation does not say which model it runs on: pass a ModelIdentity to CacheSession.BeginGeneration (FluxFlowModel and ShapesModel do)."));
         coefficients = [predictor.Inference(), predictor.Inference(unconditional: true)];
         this.generation = generation;
     }

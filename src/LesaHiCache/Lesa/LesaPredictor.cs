@@ -208,12 +208,30 @@ public sealed class LesaPredictor : nn.Module
     {
         ArgumentNullException.ThrowIfNull(schedule);
         ArgumentNullException.ThrowIfNull(times);
-        var fullSteps = FullStepsOf(schedule, times);
-        if (!SameSchedule(Info, schedule, fullSteps))
+        EnsureFullSteps(FullStepsOf(schedule, times), schedule.Name);
+    }
+
+    /// <summary>
+    /// Throws <see cref="LesaPredictorMismatchException"/> unless <paramref name="fullSteps"/> (a
+    /// generation's full steps in order; null when its schedule decides while sampling) are the trained ones.
+    /// </summary>
+    public void EnsureFullSteps(IReadOnlyList<int>? fullSteps, string? scheduleName = null)
+    {
+        if (!SameSchedule(Info, fullSteps))
         {
             throw new LesaPredictorMismatchException(
-                $"This LESA predictor was trained for the schedule {Info.Schedule} (full steps {Describe(Info.FullSteps)}); the schedule in use is {schedule.Name} (full steps {Describe(fullSteps)}). Use a predictor trained for this schedule.");
+                $"This LESA predictor was trained for the schedule {Info.Schedule} (full steps {Describe(Info.FullSteps)}); the schedule in use{(scheduleName is null ? "" : $" is {scheduleName}")} computes full steps {Describe(fullSteps)}. Use a predictor trained for this schedule.");
         }
+    }
+
+    /// <summary>
+    /// Throws <see cref="LesaPredictorMismatchException"/> unless <paramref name="model"/> is the model
+    /// the predictor was trained for (by <see cref="ModelFingerprint"/>).
+    /// </summary>
+    public void EnsureModel(ModelIdentity model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        EnsureCompatible(model.Fingerprint);
     }
 
     /// <summary>A model-level cache configuration that forecasts with this predictor on its trained schedule (or <paramref name="schedule"/>, which must match).</summary>
@@ -368,7 +386,7 @@ public sealed class LesaPredictor : nn.Module
             }
 
             var sameTimes = info.Times.Count == times.Count && FirstDifferentTime(info.Times, times) < 0;
-            if (info.ModelFingerprint == modelFingerprint && sameTimes && SameSchedule(info, schedule, fullSteps))
+            if (info.ModelFingerprint == modelFingerprint && sameTimes && SameSchedule(info, fullSteps))
             {
                 matching.Add((file, info.CfgExperts));
             }
@@ -386,12 +404,7 @@ public sealed class LesaPredictor : nn.Module
     }
 
     /// <summary>The full steps of a planned schedule over <paramref name="times"/>; null for schedules that decide while sampling.</summary>
-    public static IReadOnlyList<int>? FullStepsOf(ICacheSchedule schedule, IReadOnlyList<double> times)
-    {
-        ArgumentNullException.ThrowIfNull(schedule);
-        ArgumentNullException.ThrowIfNull(times);
-        return schedule is PlannedSchedule planned ? [.. planned.FullSteps(times).Order()] : null;
-    }
+    public static IReadOnlyList<int>? FullStepsOf(ICacheSchedule schedule, IReadOnlyList<double> times) => PlannedSchedule.FullStepsOf(schedule, times);
 
     /// <summary>Throws <see cref="ObjectDisposedException"/> once the predictor is disposed.</summary>
     public void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
@@ -424,7 +437,7 @@ public sealed class LesaPredictor : nn.Module
     }
 
     /// <summary>Same full steps over the times (a schedule that decides while sampling matches none).</summary>
-    private static bool SameSchedule(LesaPredictorInfo info, ICacheSchedule schedule, IReadOnlyList<int>? fullSteps) =>
+    private static bool SameSchedule(LesaPredictorInfo info, IReadOnlyList<int>? fullSteps) =>
         fullSteps is not null && info.FullSteps is not null && fullSteps.SequenceEqual(info.FullSteps);
 
     /// <summary>delta_j = t_s - t_j for each step s given: [steps, S + 1], in the experts' dtype and device.</summary>

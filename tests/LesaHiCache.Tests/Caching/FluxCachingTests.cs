@@ -36,9 +36,9 @@ public sealed class FluxCachingTests : IDisposable
         nullText.Pooled.Dispose();
     }
 
-    private Tensor Generate(CacheSession? cache, int batch = 2, bool cfg = true)
+    private Tensor Generate(CacheSession? cache, int batch = 2, bool cfg = true, FluxTransformer? model = null)
     {
-        using var flow = new FluxFlowModel(transformer, 4, 4, cache: cache);
+        using var flow = new FluxFlowModel(model ?? transformer, 4, 4, cache: cache);
         using var noise = SeededNoise.Draw(Enumerable.Range(0, batch).Select(i => (long)(100 + i)).ToList(), [16, 8], CPU);
         var options = cfg ? new SamplerOptions { Steps = Steps, GuidanceScale = 3, NullText = nullText } : new SamplerOptions { Steps = Steps };
         var conditioning = batch == 2 ? text : new TextConditioning(text.Tokens[..batch], text.Pooled[..batch]);
@@ -418,8 +418,8 @@ public sealed class FluxCachingTests : IDisposable
         Assert.All(shadowed.Statistics.ShadowErrors, e => Assert.InRange(e.RelativeL1, 1e-6, 1.0));
     }
 
-    [Fact]
-    public void ShadowMode_AtModelLevel_WithLesa_IsBitIdenticalToNoShadowing()
+    /// <summary>A random per-half LESA predictor for this fixture's sampler times, <paramref name="schedule"/> and <paramref name="model"/>.</summary>
+    private LesaHiCache.Lesa.LesaPredictor RandomLesaPredictor(FixedIntervalSchedule schedule, FluxTransformer model)
     {
         var spy = new GenerationSpy();
         using (var probe = new CacheSession(Config(CacheLevel.Model, new FixedIntervalSchedule(1, warmup: 0), () => spy)))
@@ -428,12 +428,11 @@ public sealed class FluxCachingTests : IDisposable
         }
 
         var times = spy.Generation!.Times.ToArray();
-        var schedule = new FixedIntervalSchedule(7, warmup: 3);
         manual_seed(11);
-        using var predictor = new LesaHiCache.Lesa.LesaPredictor(
+        return new LesaHiCache.Lesa.LesaPredictor(
             new LesaHiCache.Lesa.LesaPredictorInfo
             {
-                ModelFingerprint = "test",
+                ModelFingerprint = LesaHiCache.Lesa.ModelFingerprint.Of(model),
                 Steps = Steps,
                 Times = times,
                 Schedule = schedule.Name,
@@ -442,12 +441,59 @@ public sealed class FluxCachingTests : IDisposable
                 CfgExperts = LesaHiCache.Lesa.LesaCfgExperts.PerHalf,
             },
             ModuleBuild.Cpu);
+    }
+
+    [Fact]
+    public void ShadowMode_AtModelLevel_WithLesa_IsBitIdenticalToNoShadowing()
+    {
+        var schedule = new FixedIntervalSchedule(7, warmup: 3);
+        using var predictor = RandomLesaPredictor(schedule, transformer);
         using var plain = new CacheSession(Config(CacheLevel.Model, schedule, () => new LesaHiCache.Lesa.LesaForecaster(predictor)));
         using var shadowed = new CacheSession(Config(CacheLevel.Model, schedule, () => new LesaHiCache.Lesa.LesaForecaster(predictor)) with { ShadowSteps = new HashSet<int> { 4, 5, 6, 20 } });
         using var expected = Generate(plain);
         using var actual = Generate(shadowed);
         Assert.True(actual.eq(expected).all().item<bool>());
         Assert.Equal(4, shadowed.Statistics.ShadowErrors.Count);
+    }
+
+    [Fact]
+    public void ALesaPredictor_OnReadmesPath_RefusesAnotherModel_AndWeightsChangedInPlace()
+    {
+        // README's path: new CacheSession(predictor.CacheConfig()), then generations. Before, only an
+        // explicit EnsureCompatible compared the models; now every generation does.
+        using var predictor = RandomLesaPredictor(new FixedIntervalSchedule(7, warmup: 3), transformer);
+        using var session = new CacheSession(predictor.CacheConfig());
+        using (Generate(session))
+        {
+            Assert.Equal(40, session.Statistics.ForecastSteps.Count);
+        }
+
+        manual_seed(32);
+        using var other = new FluxTransformer(TestConfigs.Tiny(layers: 2, singleLayers: 2));
+        other.eval();
+        var error = Assert.Throws<LesaHiCache.Lesa.LesaPredictorMismatchException>(() => Generate(session, model: other).Dispose());
+        Assert.Contains("another model", error.Message, StringComparison.Ordinal);
+
+        using (no_grad())
+        {
+            transformer.parameters().First().add_(1e-3);
+        }
+
+        Assert.Throws<LesaHiCache.Lesa.LesaPredictorMismatchException>(() => Generate(session).Dispose());
+    }
+
+    [Fact]
+    public void ALesaForecaster_RefusesAGenerationThatDoesNotNameItsModel_OrRunsAnotherSchedule()
+    {
+        using var predictor = RandomLesaPredictor(new FixedIntervalSchedule(7, warmup: 3), transformer);
+        using var session = new CacheSession(predictor.CacheConfig());
+        var times = predictor.Info.Times;
+        var unnamed = Assert.Throws<InvalidOperationException>(() => session.BeginGeneration(times, 2, CfgLayout.BatchedHalves));
+        Assert.Contains("ModelIdentity", unnamed.Message, StringComparison.Ordinal);
+
+        using var otherSchedule = new CacheSession(Config(CacheLevel.Model, new FixedIntervalSchedule(6, warmup: 3), () => new LesaHiCache.Lesa.LesaForecaster(predictor)));
+        var schedule = Assert.Throws<LesaHiCache.Lesa.LesaPredictorMismatchException>(() => Generate(otherSchedule).Dispose());
+        Assert.Contains("schedule", schedule.Message, StringComparison.Ordinal);
     }
 
     [Fact]

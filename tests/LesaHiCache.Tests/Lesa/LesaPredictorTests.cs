@@ -31,6 +31,10 @@ public class LesaPredictorTests
         return new LesaPredictor(info, ModuleBuild.Cpu);
     }
 
+    /// <summary>A generation of the predictors' model, times and schedule.</summary>
+    private static GenerationInfo Generation(CfgLayout cfg = CfgLayout.None) =>
+        new(Times, 1, cfg) { Model = ModelIdentity.FromFingerprint("sha256:model"), FullSteps = LesaPredictor.FullStepsOf(Schedule, Times) };
+
     /// <summary>Sets every expert of a set to w = <paramref name="weights"/> (padded with zeros), b = 0.</summary>
     private static void SetMixers(IEnumerable<LesaExpert> experts, params float[] weights)
     {
@@ -76,7 +80,7 @@ public class LesaPredictorTests
         Assert.NotEqual(conditionalGains, unconditionalGains);
         var full = LesaPredictor.FullStepsOf(Schedule, Times)!;
         using var forecaster = new LesaForecaster(predictor);
-        forecaster.BeginGeneration(new GenerationInfo(Times, 1, cfg));
+        forecaster.BeginGeneration(Generation(cfg));
         var (unconditional, conditional) = (new List<double>(), new List<double>());
         for (var s = 0; s < Steps; s++)
         {
@@ -138,15 +142,15 @@ public class LesaPredictorTests
     {
         using var perHalf = Predictor(cfgExperts: LesaCfgExperts.PerHalf);
         using var forecaster = new LesaForecaster(perHalf);
-        var error = Assert.Throws<LesaPredictorMismatchException>(() => forecaster.BeginGeneration(GenerationInfo.Plain(Times)));
+        var error = Assert.Throws<LesaPredictorMismatchException>(() => forecaster.BeginGeneration(Generation()));
         Assert.Contains("without CFG", error.Message, StringComparison.Ordinal);
 
         // A shared predictor forecasts a batched item with one set, as one history.
         using var shared = Predictor();
         using var plain = new LesaForecaster(shared);
         using var halves = new LesaForecaster(shared);
-        plain.BeginGeneration(GenerationInfo.Plain(Times));
-        halves.BeginGeneration(new GenerationInfo(Times, 1, CfgLayout.BatchedHalves));
+        plain.BeginGeneration(Generation());
+        halves.BeginGeneration(Generation(CfgLayout.BatchedHalves));
         using var features = randn(4, 3);
         plain.Observe(X, features, new StepPosition(0, Times[0], Steps));
         halves.Observe(X, features, new StepPosition(0, Times[0], Steps));
@@ -242,7 +246,7 @@ public class LesaPredictorTests
         var gains = predictor.Gains();
         var full = LesaPredictor.FullStepsOf(Schedule, Times)!;
         using var forecaster = new LesaForecaster(predictor);
-        forecaster.BeginGeneration(GenerationInfo.Plain(Times));
+        forecaster.BeginGeneration(Generation());
         var truth = new List<double[]>();
         for (var s = 0; s < Steps; s++)
         {
@@ -282,7 +286,7 @@ public class LesaPredictorTests
         }
 
         using var forecaster = new LesaForecaster(predictor);
-        forecaster.BeginGeneration(GenerationInfo.Plain(Times));
+        forecaster.BeginGeneration(Generation());
         using var features = randn(2, 3, 4);
         forecaster.Observe(X, features, new StepPosition(0, Times[0], Steps));
         using var forecast = forecaster.Forecast(X, new StepPosition(1, Times[1], Steps));
@@ -312,7 +316,7 @@ public class LesaPredictorTests
         {
             manual_seed(9);
             using var forecaster = new LesaForecaster(predictor);
-            forecaster.BeginGeneration(GenerationInfo.Plain(Times));
+            forecaster.BeginGeneration(Generation());
             var outputs = new List<Tensor>();
             var full = LesaPredictor.FullStepsOf(Schedule, Times)!;
             for (var s = 0; s < Steps; s++)

@@ -55,6 +55,9 @@ public class FluxTransformerTests
         Assert.True(Environment.WorkingSet - before < 512L * 1024 * 1024, "building on meta allocated memory");
         Assert.Equal(FluxDevParameterCount(guidance: true), model.ParameterCount);
         Assert.Equal(11_901_408_320L, model.ParameterCount);
+        // Tensors (what a fingerprint reads): 32 per double block (q/k/v, added q/k/v, two outputs, four
+        // q/k norms, two modulations, two feed-forwards), 14 per single block, 20 outside the blocks.
+        Assert.Equal((19 * 32) + (38 * 14) + 20, model.state_dict().Count);
     }
 
     [Fact]

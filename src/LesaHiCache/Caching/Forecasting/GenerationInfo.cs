@@ -40,6 +40,15 @@ public sealed record GenerationInfo
     /// <summary>How the sampler evaluates CFG: which rows or calls are unconditional.</summary>
     public CfgLayout Cfg { get; }
 
+    /// <summary>
+    /// The model the generation runs on (null when the host did not say): forecasters bound to a model
+    /// check it. <see cref="CacheSession"/> hosts such as <c>FluxFlowModel</c> pass it.
+    /// </summary>
+    public ModelIdentity? Model { get; init; }
+
+    /// <summary>The schedule's full steps in order, when it knows them in advance (null for adaptive schedules).</summary>
+    public IReadOnlyList<int>? FullSteps { get; init; }
+
     /// <summary>Sampler steps S.</summary>
     public int Steps => Times.Count - 1;
 

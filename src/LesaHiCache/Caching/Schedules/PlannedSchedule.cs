@@ -12,6 +12,14 @@ public abstract class PlannedSchedule : ICacheSchedule
     /// <summary>The full steps of an S-step generation, S = times.Count - 1.</summary>
     public abstract IReadOnlySet<int> FullSteps(IReadOnlyList<double> times);
 
+    /// <summary>The full steps of <paramref name="schedule"/> over <paramref name="times"/> in order, or null when it decides while sampling.</summary>
+    public static IReadOnlyList<int>? FullStepsOf(ICacheSchedule schedule, IReadOnlyList<double> times)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        ArgumentNullException.ThrowIfNull(times);
+        return schedule is PlannedSchedule planned ? [.. planned.FullSteps(times).Order()] : null;
+    }
+
     /// <inheritdoc />
     public IStepPlanner Begin(IReadOnlyList<double> times)
     {

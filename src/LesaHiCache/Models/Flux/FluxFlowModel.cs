@@ -32,7 +32,7 @@ public sealed class FluxFlowModel(FluxTransformer transformer, int heightTokens,
     public void BeginGeneration(IReadOnlyList<double> times, long batch, CfgLayout cfg)
     {
         conditioningTables.Begin(times);
-        Cache?.BeginGeneration(times, batch, cfg);
+        Cache?.BeginGeneration(times, batch, cfg, ModelIdentity.Of(Transformer));
     }
 
     /// <inheritdoc />
