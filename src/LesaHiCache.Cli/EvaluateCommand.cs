@@ -66,8 +66,7 @@ internal static class EvaluateCommand
             }
             catch (FormatException e)
             {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 2;
+                throw new UsageException(e.Message, e);
             }
 
             var options = new EvaluationOptions
@@ -81,20 +80,22 @@ internal static class EvaluateCommand
                 Repeats = parse.GetValue(repeats),
                 GuidanceScale = parse.GetValue(guidance),
             };
-            if (options.Steps < 1 || options.Prompts < 1 || options.Batch < 1 || options.Repeats < 0)
-            {
-                Console.Error.WriteLine("error: --steps, --prompts and --batch must be at least 1, --repeats at least 0.");
-                return 2;
-            }
-
+            CliChecks.AtLeast(options.Steps, 1, "--steps");
+            CliChecks.AtLeast(options.Prompts, 1, "--prompts");
+            CliChecks.AtLeast(options.Batch, 1, "--batch");
+            CliChecks.AtLeast(options.Repeats, 0, "--repeats");
             var predictorFolder = parse.GetValue(predictors);
-            if (predictorFolder is not null && !Directory.Exists(predictorFolder))
+            if (predictorFolder is not null)
             {
-                Console.Error.WriteLine($"error: --predictors: the folder '{predictorFolder}' does not exist.");
-                return 2;
+                CliChecks.ExistingFolder(predictorFolder, "--predictors");
             }
 
             var modelFolder = parse.GetValue(model) ?? ShapesModel.BundledFolder;
+            CliChecks.ShapesModelFolder(modelFolder, parse.GetValue(model) is null ? "the bundled model" : "--model");
+            CliChecks.WritableFile(parse.GetValue(json), "--json");
+            CliChecks.WritableFile(parse.GetValue(markdown), "--markdown");
+            CliChecks.WritableFile(parse.GetValue(plot), "--plot");
+            CliChecks.WritableFolder(parse.GetValue(images), "--save-images");
             return Run(modelFolder, methodList, scheduleList, options with { PredictorFolder = predictorFolder ?? Path.Combine(modelFolder, "lesa") }, parse.GetValue(json), parse.GetValue(markdown), parse.GetValue(plot), parse.GetValue(images));
         });
         return command;

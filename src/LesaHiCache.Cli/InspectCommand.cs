@@ -24,10 +24,9 @@ internal static class InspectCommand
         {
             config = FluxTransformerConfig.Load(path);
         }
-        catch (Exception e) when (e is FileNotFoundException or FormatException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or FormatException)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return 2;
+            throw new UsageException($"inspect: {e.Message}", e);
         }
 
         using var model = new FluxTransformer(config, ModuleBuild.Meta);

@@ -35,6 +35,11 @@ internal static class ModelCardCommand
 
     private static int Run(string folder, int count, int promptSeed, long noiseSeed, int steps, int batch, double guidance)
     {
+        CliChecks.ShapesModelFolder(folder, "model-card FOLDER");
+        CliChecks.WritableFolder(folder, "model-card FOLDER");
+        CliChecks.AtLeast(count, 1, "--prompts");
+        CliChecks.AtLeast(steps, 1, "--steps");
+        CliChecks.AtLeast(batch, 1, "--batch");
         using var cancel = CliLogging.CancelOnCtrlC();
         using var model = ShapesModel.Load(folder);
         var options = new ShapesGenerationOptions { Steps = steps, GuidanceScale = guidance };

@@ -38,8 +38,7 @@ internal static class SoakCommand
             var share = parse.GetValue(faults);
             if (count < 1 || !(share >= 0 && share <= 1))
             {
-                Console.Error.WriteLine("error: --generations must be positive and --faults in [0, 1].");
-                return 2;
+                throw new UsageException("--generations must be at least 1 and --faults in [0, 1].");
             }
 
             return Run(count, parse.GetValue(seed), share);

@@ -51,9 +51,29 @@ internal static class TrainLesaCommand
         {
             var outputPath = Path.GetFullPath(parse.GetValue(output)!);
             var workFolder = parse.GetValue(work) ?? outputPath + ".work";
+            var modelFolder = parse.GetValue(model) ?? ShapesModel.BundledFolder;
+            CliChecks.ShapesModelFolder(modelFolder, parse.GetValue(model) is null ? "the bundled model" : "--model");
+            CliChecks.WritableFile(outputPath, "--output");
+            CliChecks.WritableFolder(workFolder, "--work");
+            CliChecks.WritableFolder(parse.GetValue(trajectories), "--trajectories");
+            foreach (var (value, minimum, name) in new[] { (parse.GetValue(steps), 1, "--steps"), (parse.GetValue(prompts), 1, "--prompts"), (parse.GetValue(seedsPerPrompt), 1, "--seeds-per-prompt"), (parse.GetValue(episode), 1, "--episode"), (parse.GetValue(phase1), 0, "--phase1-steps"), (parse.GetValue(phase2), 0, "--phase2-steps"), (parse.GetValue(episodesPerStep), 1, "--episodes-per-step"), (parse.GetValue(validationEpisodes), 0, "--validation-episodes"), (parse.GetValue(excludePrompts), 0, "--exclude-prompts"), (parse.GetValue(threads), 0, "--threads") })
+            {
+                CliChecks.AtLeast(value, minimum, name);
+            }
+
+            ScheduleSpec scheduleSpec;
+            try
+            {
+                scheduleSpec = ScheduleSpec.Parse(parse.GetValue(schedule)!);
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException($"--schedule: {e.Message}", e);
+            }
+
             var options = training with
             {
-                Schedule = ScheduleSpec.Parse(parse.GetValue(schedule)!).Schedule,
+                Schedule = scheduleSpec.Schedule,
                 Phase1Steps = parse.GetValue(phase1),
                 Phase2Steps = parse.GetValue(phase2),
                 EpisodesPerStep = parse.GetValue(episodesPerStep),
@@ -76,7 +96,7 @@ internal static class TrainLesaCommand
                 "bfloat16" => ScalarType.BFloat16,
                 _ => ScalarType.Float32,
             };
-            return Run(parse.GetValue(model) ?? ShapesModel.BundledFolder, outputPath, workFolder, options, data, generation, parse.GetValue(excludePromptSeed), parse.GetValue(excludePrompts), fileDtype);
+            return Run(modelFolder, outputPath, workFolder, options, data, generation, parse.GetValue(excludePromptSeed), parse.GetValue(excludePrompts), fileDtype);
         });
         return command;
     }
@@ -131,7 +151,7 @@ internal static class TrainLesaCommand
         catch (OperationCanceledException)
         {
             Console.Error.WriteLine("Stopped; rerun the same command to resume (trajectories and checkpoints are kept).");
-            return 130;
+            return ExitCodes.Stopped;
         }
     }
 

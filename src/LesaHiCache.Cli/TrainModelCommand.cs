@@ -36,7 +36,12 @@ internal static class TrainModelCommand
                 CheckpointEvery = parse.GetValue(checkpointEvery),
                 Threads = parse.GetValue(threads),
             };
-            return Run(options, parse.GetValue(output)!, new Device(parse.GetValue(device)!));
+            CliChecks.WritableFolder(parse.GetValue(output), "--output");
+            CliChecks.AtLeast(options.Steps, 1, "--steps");
+            CliChecks.AtLeast(options.BatchSize, 1, "--batch");
+            CliChecks.AtLeast(options.CheckpointEvery, 1, "--checkpoint-every");
+            CliChecks.AtLeast(options.Threads, 0, "--threads");
+            return Run(options, parse.GetValue(output)!, CliChecks.Device(parse.GetValue(device)!, "--device"));
         });
         return command;
     }
@@ -59,7 +64,7 @@ internal static class TrainModelCommand
         catch (OperationCanceledException)
         {
             Console.Error.WriteLine("Stopped; rerun the same command to resume from the checkpoint.");
-            return 130;
+            return ExitCodes.Stopped;
         }
     }
 }

@@ -39,4 +39,6 @@ public sealed record CacheConfig
 
     /// <summary>Receives one Debug line per step decision and a Warning when features are not finite.</summary>
     public ILogger? Logger { get; init; }
+
+    private bool PrintMembers(System.Text.StringBuilder builder) => Printed.Members(this, builder);
 }

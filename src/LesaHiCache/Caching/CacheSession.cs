@@ -172,6 +172,13 @@ public sealed class CacheSession : IDisposable
         Volatile.Write(ref ownerThread, 0);
     }
 
+    /// <summary>The level, forecaster and schedule, where the session stands, and the statistics.</summary>
+    public override string ToString()
+    {
+        var where = disposed ? "disposed" : times is null ? "between generations" : $"step {step} of {times.Count - 1}";
+        return $"CacheSession({Config.Level.ToString().ToLowerInvariant()}, {forecaster.Name}, {Config.Schedule.Name}; {where}): {Statistics}";
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

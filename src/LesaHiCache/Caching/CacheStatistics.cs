@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace LesaHiCache.Caching;
 
 /// <summary>What one generation's cache did.</summary>
@@ -36,6 +38,39 @@ public sealed class CacheStatistics
 
     /// <summary>Steps S / full steps.</summary>
     public double NfeSpeedup => fullSteps.Count == 0 ? 0 : (double)(fullSteps.Count + forecastSteps.Count) / fullSteps.Count;
+
+    /// <summary>
+    /// One line: full and forecast steps with the NFE speedup, the peak cache memory, shadow errors
+    /// (count and min/P50/P95/max of the relative L1) when recorded, and where features were not finite.
+    /// </summary>
+    public override string ToString()
+    {
+        var c = CultureInfo.InvariantCulture;
+        var text = new System.Text.StringBuilder();
+        text.Append(c, $"{fullSteps.Count} full steps [{string.Join(",", fullSteps)}], {forecastSteps.Count} forecast ({NfeSpeedup:F2}x fewer evaluations)");
+        text.Append(c, $"; cache peak {PeakCacheBytes / 1e6:F2} MB in {Items} items ({PeakCacheBytesPerItem / 1e6:F2} MB per image)");
+        if (shadowErrors.Count > 0)
+        {
+            var errors = shadowErrors.Select(e => e.RelativeL1).Order().ToArray();
+            text.Append(c, $"; shadow rel L1 over {errors.Length}: min {errors[0]:G3}, P50 {Percentile(errors, 0.5):G3}, P95 {Percentile(errors, 0.95):G3}, max {errors[^1]:G3}");
+        }
+
+        if (NonFinite is { } found)
+        {
+            text.Append(c, $"; non-finite features at {found}");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The <paramref name="q"/> quantile of sorted values, interpolated linearly between ranks.</summary>
+    private static double Percentile(double[] sorted, double q)
+    {
+        var rank = q * (sorted.Length - 1);
+        var low = (int)Math.Floor(rank);
+        var high = Math.Min(low + 1, sorted.Length - 1);
+        return sorted[low] + ((rank - low) * (sorted[high] - sorted[low]));
+    }
 
     internal void Record(int step, bool full) => (full ? fullSteps : forecastSteps).Add(step);
 

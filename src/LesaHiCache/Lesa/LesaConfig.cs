@@ -94,4 +94,6 @@ public sealed record LesaConfig
             throw new ArgumentException("Gain widths and the grid size must be positive, the spline order non-negative.");
         }
     }
+
+    private bool PrintMembers(System.Text.StringBuilder builder) => Printed.Members(this, builder);
 }

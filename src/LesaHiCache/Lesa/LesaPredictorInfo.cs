@@ -51,4 +51,6 @@ public sealed record LesaPredictorInfo
     /// <summary>Parses the metadata string.</summary>
     public static LesaPredictorInfo FromJson(string json) =>
         JsonSerializer.Deserialize<LesaPredictorInfo>(json, JsonOptions) ?? throw new FormatException("Empty LESA predictor metadata.");
+
+    private bool PrintMembers(System.Text.StringBuilder builder) => Printed.Members(this, builder);
 }

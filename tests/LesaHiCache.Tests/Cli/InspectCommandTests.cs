@@ -36,6 +36,12 @@ public class InspectCommandTests
     }
 
     [Fact]
-    public void Inspect_MissingConfig_FailsWithExitCode2() =>
-        Assert.Equal(2, InspectCommand.Run("/nonexistent/config.json", TextWriter.Null));
+    public void Inspect_MissingConfig_IsAUsageErrorOnOneLine()
+    {
+        using var stderr = new StringWriter();
+        Assert.Equal(2, CliApp.Run(["inspect", "/nonexistent/config.json"], stderr));
+        var line = Assert.Single(stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: inspect: ", line, StringComparison.Ordinal);
+        Assert.Contains("/nonexistent/config.json", line, StringComparison.Ordinal);
+    }
 }

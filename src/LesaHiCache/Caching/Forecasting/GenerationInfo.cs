@@ -54,4 +54,6 @@ public sealed record GenerationInfo
 
     /// <summary>A generation over <paramref name="times"/> with warm-up 1 (differences from the first step on) and no CFG.</summary>
     public static GenerationInfo Plain(IReadOnlyList<double> times) => new(times, 1, CfgLayout.None);
+
+    private bool PrintMembers(System.Text.StringBuilder builder) => Printed.Members(this, builder);
 }

@@ -85,4 +85,6 @@ public sealed record LesaTrainingOptions
             throw new ArgumentException($"LESA trains for a schedule whose full steps are known in advance; {Schedule.Name} decides while sampling.");
         }
     }
+
+    private bool PrintMembers(System.Text.StringBuilder builder) => Printed.Members(this, builder);
 }

@@ -148,4 +148,6 @@ public sealed record FluxTransformerConfig
             }
         }
     }
+
+    private bool PrintMembers(System.Text.StringBuilder builder) => Printed.Members(this, builder);
 }

@@ -1,0 +1,121 @@
+using LesaHiCache.Cli;
+using LesaHiCache.Shapes.Model;
+
+namespace LesaHiCache.Tests.Cli;
+
+/// <summary>Expected failures of the tool: one line on stderr naming the thing, found before any long work, with the documented exit code.</summary>
+public sealed class CliErrorTests : IDisposable
+{
+    private readonly DirectoryInfo scratch = Directory.CreateTempSubdirectory("lesa-cli-");
+
+    public void Dispose() => scratch.Delete(recursive: true);
+
+    /// <summary>Runs the tool; returns the exit code and the lines written to stderr.</summary>
+    private static (int Exit, string[] Lines) Run(params string[] args)
+    {
+        using var stderr = new StringWriter();
+        var exit = CliApp.Run(args, stderr);
+        return (exit, stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    private static string OneUsageError(params string[] args)
+    {
+        var (exit, lines) = Run(args);
+        Assert.Equal(ExitCodes.Usage, exit);
+        var line = Assert.Single(lines);
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+        return line;
+    }
+
+    [Fact]
+    public void AModelFolderThatDoesNotExist_IsNamed()
+    {
+        Assert.Contains("--model: there is no folder '/nonexistent/model'", OneUsageError("evaluate", "--model", "/nonexistent/model"), StringComparison.Ordinal);
+        Assert.Contains("model-card FOLDER: there is no folder '/nonexistent/model'", OneUsageError("model-card", "/nonexistent/model"), StringComparison.Ordinal);
+        Assert.Contains("--model: there is no folder", OneUsageError("train-lesa", "--model", "/nonexistent/model", "--output", Path.Combine(scratch.FullName, "p.safetensors")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AFolderThatIsNotAShapesModel_SaysWhatIsMissing()
+    {
+        File.WriteAllText(Path.Combine(scratch.FullName, "config.json"), "{}");
+        var line = OneUsageError("evaluate", "--model", scratch.FullName);
+        Assert.Contains("is not a shapes model folder: it has no tokenizer.json", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OutputsThatCannotBeWritten_AreRefusedBeforeTheEvaluationRuns()
+    {
+        var file = Path.Combine(scratch.FullName, "a-file");
+        File.WriteAllText(file, "");
+        Assert.Contains($"--json: cannot write '{file}/report.json': '{file}' is a file, not a folder.", OneUsageError("evaluate", "--json", Path.Combine(file, "report.json")), StringComparison.Ordinal);
+        Assert.Contains("--plot: ", OneUsageError("evaluate", "--plot", Path.Combine(file, "deeper", "plot.png")), StringComparison.Ordinal);
+        Assert.Contains($"--markdown: '{scratch.FullName}' is a folder; give a file name.", OneUsageError("evaluate", "--markdown", scratch.FullName), StringComparison.Ordinal);
+        Assert.Contains("--save-images: ", OneUsageError("evaluate", "--save-images", Path.Combine(file, "images")), StringComparison.Ordinal);
+        Assert.Contains("--output: ", OneUsageError("train-model", "--output", Path.Combine(file, "model")), StringComparison.Ordinal);
+        Assert.Equal([file], Directory.GetFileSystemEntries(scratch.FullName)); // the checks create nothing
+    }
+
+    [Theory]
+    [InlineData("Schedule 'interval:0:3': N must be an integer >= 1, got '0'.", "evaluate", "--schedules", "interval:0:3")]
+    [InlineData("Schedule 'mask:': steps must be integers >= 0, got ''.", "evaluate", "--schedules", "mask:")]
+    [InlineData("Method 'taylorseer:order=99': order must be an integer >= 0 and <= 8, got '99'.", "evaluate", "--methods", "taylorseer:order=99")]
+    [InlineData("--level is module, model or block, not 'deep'.", "evaluate", "--level", "deep")]
+    [InlineData("--steps must be at least 1, not 0.", "evaluate", "--steps", "0")]
+    [InlineData("--device: 'tpu' is not a device; use cpu or cuda.", "train-model", "--output", "/tmp/unused-lesa-model", "--device", "tpu")]
+    [InlineData("--batch must be at least 1, not 0.", "train-model", "--output", "/tmp/unused-lesa-model", "--batch", "0")]
+    [InlineData("--schedule: Unknown schedule 'weekly'.", "train-lesa", "--output", "/tmp/unused-lesa.safetensors", "--schedule", "weekly")]
+    [InlineData("--generations must be at least 1 and --faults in [0, 1].", "soak", "--faults", "2")]
+    public void BadOptionValues_AreOneLineNamingTheOption(string expected, params string[] args) =>
+        Assert.Contains(expected, OneUsageError(args), StringComparison.Ordinal);
+
+    [Fact]
+    public void ParseErrors_PointToTheCommandsHelp_WithExitCode2()
+    {
+        var (exit, lines) = Run("evaluate", "--bogus");
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Equal("error: Unrecognized command or argument '--bogus' (see 'lesa-hicache evaluate --help').", Assert.Single(lines));
+    }
+
+    [Fact]
+    public void AFailureWhileRunning_IsOneLineWithExitCode1_AndVerboseAddsTheStackTrace()
+    {
+        // A model folder whose transformer weights are cut short: found when loading, after the checks.
+        CopyFolder(ShapesModel.BundledFolder, scratch.FullName);
+        var weights = Directory.GetFiles(Path.Combine(scratch.FullName, "transformer"), "*.safetensors").Single();
+        using (var stream = new FileStream(weights, FileMode.Open))
+        {
+            stream.SetLength(stream.Length / 2);
+        }
+
+        var (exit, lines) = Run("model-card", scratch.FullName);
+        Assert.Equal(ExitCodes.Failure, exit);
+        var line = Assert.Single(lines);
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+        Assert.Contains(Path.GetFileName(weights), line, StringComparison.Ordinal);
+
+        var (verboseExit, verboseLines) = Run("model-card", scratch.FullName, "--verbose");
+        Assert.Equal(ExitCodes.Failure, verboseExit);
+        Assert.Contains(verboseLines, l => l.StartsWith("at LesaHiCache.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AnUnexpectedException_SaysSo_AndPointsToVerbose()
+    {
+        using var stderr = new StringWriter();
+        Assert.Equal(ExitCodes.Failure, CliFailure.Report(new InvalidOperationException("two\nlines"), verbose: false, stderr));
+        Assert.Equal("error: unexpected InvalidOperationException: two lines (run with --verbose for the stack trace)", stderr.ToString().Trim());
+        using var cancelled = new StringWriter();
+        Assert.Equal(ExitCodes.Stopped, CliFailure.Report(new OperationCanceledException(), verbose: false, cancelled));
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories).Where(f => !f.Contains($"{Path.DirectorySeparatorChar}lesa{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+}
