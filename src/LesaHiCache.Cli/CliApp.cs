@@ -22,6 +22,7 @@ internal static class CliApp
             EvaluateCommand.Create(),
             TrainLesaCommand.Create(),
             SoakCommand.Create(),
+            PlotCommand.Create(),
         };
         root.Options.Add(verbose);
         var parse = root.Parse(args);

@@ -47,9 +47,10 @@ internal static class EvaluateCommand
         var markdown = new Option<string?>("--markdown") { Description = "Write the table as Markdown." };
         var plot = new Option<string?>("--plot") { Description = "Write PSNR vs wall speedup as PNG." };
         var images = new Option<string?>("--save-images") { Description = "Write the reference and every run's images as PNG into this folder." };
+        var html = new Option<string?>("--html") { Description = "Write one self-contained HTML page: the table, the plot, and every prompt's uncached image beside each run's with its PSNR." };
         var command = new Command("evaluate", "Measure quality vs speedup of forecasters and schedules against the uncached reference.")
         {
-            model, predictors, methods, schedules, level, steps, prompts, promptSeed, excludePromptSeed, excludePrompts, noiseSeed, batch, repeats, guidance, json, markdown, plot, images,
+            model, predictors, methods, schedules, level, steps, prompts, promptSeed, excludePromptSeed, excludePrompts, noiseSeed, batch, repeats, guidance, json, markdown, plot, images, html,
         };
         command.SetAction(parse =>
         {
@@ -96,22 +97,29 @@ internal static class EvaluateCommand
             CliChecks.WritableFile(parse.GetValue(markdown), "--markdown");
             CliChecks.WritableFile(parse.GetValue(plot), "--plot");
             CliChecks.WritableFolder(parse.GetValue(images), "--save-images");
-            return Run(modelFolder, methodList, scheduleList, options with { PredictorFolder = predictorFolder ?? Path.Combine(modelFolder, "lesa") }, parse.GetValue(json), parse.GetValue(markdown), parse.GetValue(plot), parse.GetValue(images));
+            CliChecks.WritableFile(parse.GetValue(html), "--html");
+            return Run(modelFolder, methodList, scheduleList, options with { PredictorFolder = predictorFolder ?? Path.Combine(modelFolder, "lesa") }, new Outputs(parse.GetValue(json), parse.GetValue(markdown), parse.GetValue(plot), parse.GetValue(images), parse.GetValue(html)));
         });
         return command;
     }
 
-    private static int Run(string folder, IReadOnlyList<MethodSpec> methods, IReadOnlyList<ScheduleSpec> schedules, EvaluationOptions options, string? jsonPath, string? markdownPath, string? plotPath, string? imageFolder)
+    private static int Run(string folder, IReadOnlyList<MethodSpec> methods, IReadOnlyList<ScheduleSpec> schedules, EvaluationOptions options, Outputs outputs)
     {
         using var cancel = CliLogging.CancelOnCtrlC();
         using var model = ShapesModel.Load(folder, cuda.is_available() ? CUDA : CPU);
         var evaluator = new Evaluator(model, options);
         var runs = Evaluator.Runs(methods, schedules);
+        var kept = outputs.Html is null ? null : new EvaluationImages();
         EvaluationReport report;
         try
         {
             report = CliLogging.WithProgress("evaluating", progress => evaluator.Run(
-                methods, schedules, progress, batch => SaveImages(imageFolder, runs, batch), cancel.Token));
+                methods, schedules, progress, batch =>
+                {
+                    SaveImages(outputs.Images, runs, batch);
+                    kept?.Add(batch);
+                },
+                cancel.Token));
         }
         catch (Exception e) when (e is LesaPredictorMismatchException or FormatException or WeightsLoadException)
         {
@@ -131,11 +139,18 @@ internal static class EvaluateCommand
             Console.Error.WriteLine($"Stopped early: figures cover the {report.Prompts} prompts completed.");
         }
 
-        Write(jsonPath, JsonSerializer.Serialize(report, Json));
-        Write(markdownPath, table);
-        if (plotPath is not null)
+        Write(outputs.Json, JsonSerializer.Serialize(report, Json));
+        Write(outputs.Markdown, table);
+        if (outputs.Plot is not null)
         {
-            Plot(report, plotPath);
+            FrontierPlot.Save(report, outputs.Plot);
+        }
+
+        if (outputs.Html is not null)
+        {
+            var prompts = PromptGrammar.TakeExcept(options.PromptSeed, options.Prompts, options.ExcludedPrompts).Select(p => p.Text).ToList();
+            var names = runs.Select(r => $"{r.Method.Text} {r.Schedule.Text}").ToList();
+            Write(outputs.Html, HtmlReport.Build(report, prompts, names, kept!, Settings(report), FrontierPlot.Png(report)));
         }
 
         return report.Complete ? 0 : 130;
@@ -183,7 +198,7 @@ internal static class EvaluateCommand
     {
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.AppendLine(string.Create(c, $"{report.Prompts} prompts (prompt seed {report.PromptSeed}{(report.ExcludedPrompts > 0 ? $" without {report.ExcludedPrompts} excluded prompts" : "")}, noise seeds {report.NoiseSeed}..{report.NoiseSeed + report.Prompts - 1}), {report.Steps} steps, batch {report.Batch}, CFG {report.GuidanceScale}, {report.Device}, {report.Threads} threads, {report.Repeats} repeat(s). Wall speedup: median over (repeat, batch) pairs of the reference's time on a batch over the run's time on it, with the pairs' P10-P90 and their count; \"disturbed\" marks a median above the NFE speedup or P90/P10 above {PairedSpeedup.WideSpread} (rerun those on a quiet machine). PSNR and SSIM compare the displayed images: clamped to [0, 1] and rounded to 8 bits, as the saved PNGs."));
+        text.AppendLine(Settings(report));
         text.AppendLine(string.Create(c, $"Uncached reference: {report.Reference.SecondsPerImage:F3} s per image, fidelity {report.Reference.Fidelity:F3}."));
         text.AppendLine();
         text.AppendLine("| method | level | schedule | full steps | NFE speedup | wall speedup | P10-P90 (pairs) | PSNR (dB) | SSIM | rel. L1 | fidelity | cache (MiB) | forecast ms/step |");
@@ -196,21 +211,12 @@ internal static class EvaluateCommand
         return text.ToString();
     }
 
-    private static void Plot(EvaluationReport report, string path)
+    /// <summary>The evaluation's settings and how its figures are computed, in one paragraph.</summary>
+    internal static string Settings(EvaluationReport report)
     {
-        var plot = new ScottPlot.Plot();
-        foreach (var group in report.Results.GroupBy(r => $"{r.Method} ({r.Level})"))
-        {
-            var points = group.OrderBy(r => r.WallSpeedup).ToList();
-            var scatter = plot.Add.Scatter(points.Select(p => p.WallSpeedup).ToArray(), points.Select(p => double.IsFinite(p.PsnrDb) ? p.PsnrDb : 100).ToArray());
-            scatter.LegendText = group.Key;
-        }
-
-        plot.Title(string.Create(CultureInfo.InvariantCulture, $"Quality vs speedup ({report.Prompts} prompts, {report.Steps} steps)"));
-        plot.XLabel("wall-clock speedup vs uncached (x)");
-        plot.YLabel("PSNR vs uncached (dB)");
-        plot.ShowLegend();
-        CreateParentDirectory(path);
-        plot.SavePng(path, 900, 550);
+        var c = CultureInfo.InvariantCulture;
+        return string.Create(c, $"{report.Prompts} prompts (prompt seed {report.PromptSeed}{(report.ExcludedPrompts > 0 ? $" without {report.ExcludedPrompts} excluded prompts" : "")}, noise seeds {report.NoiseSeed}..{report.NoiseSeed + report.Prompts - 1}), {report.Steps} steps, batch {report.Batch}, CFG {report.GuidanceScale}, {report.Device}, {report.Threads} threads, {report.Repeats} repeat(s). Wall speedup: median over (repeat, batch) pairs of the reference's time on a batch over the run's time on it, with the pairs' P10-P90 and their count; \"disturbed\" marks a median above the NFE speedup or P90/P10 above {PairedSpeedup.WideSpread} (rerun those on a quiet machine). PSNR and SSIM compare the displayed images: clamped to [0, 1] and rounded to 8 bits, as the saved PNGs.");
     }
+
+    private sealed record Outputs(string? Json, string? Markdown, string? Plot, string? Images, string? Html);
 }
