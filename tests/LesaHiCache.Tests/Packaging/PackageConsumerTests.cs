@@ -8,14 +8,14 @@ namespace LesaHiCache.Tests.Packaging;
 /// A new user's path, on this machine: the packages are packed from a copy of the sources into a local
 /// feed; a fresh console app referencing <c>LesaHiCache</c> and <c>TorchSharp-cpu</c> from it builds
 /// and runs README's CPU block; one referencing <c>LesaHiCache.Shapes</c> runs its package readme's
-/// block on the bundled model it carries; the tool installs from it by README's package id and runs
-/// <c>inspect</c>.
+/// block on the bundled model it carries; the <c>lesahicache-quickstart</c> template installs and its
+/// app runs; the tool installs from it by README's package id and runs <c>inspect</c>.
 /// </summary>
 public sealed class PackageConsumerTests : IDisposable
 {
     private const string Version = "0.1.0-consumer-check";
     private static readonly string[] CopiedFiles = ["Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json", ".editorconfig"];
-    private static readonly string[] CopiedFolders = ["src", "packaging", Path.Combine("models", "shapes-flux")];
+    private static readonly string[] CopiedFolders = ["src", "packaging", "templates", Path.Combine("models", "shapes-flux")];
     private readonly DirectoryInfo scratch = Directory.CreateTempSubdirectory("lesa-consumer-");
 
     public void Dispose()
@@ -48,6 +48,17 @@ public sealed class PackageConsumerTests : IDisposable
         var shapes = RunApp(feed, "shapes-app", "LesaHiCache.Shapes", CSharpBlocks.In(File.ReadAllText(Path.Combine(repository, "packaging", "LesaHiCache.Shapes.md")))[0].Code);
         Assert.Matches(@"fidelity 1\.000; 10 full steps", shapes);
 
+        // The template, installed into a template hive of its own, and the app it creates.
+        Dotnet(sources, $"pack templates/LesaHiCache.Templates -c Release -o \"{feed}\" -p:Version={Version}");
+        var hive = Path.Combine(scratch.FullName, "hive");
+        Dotnet(scratch.FullName, $"new install \"{Path.Combine(feed, $"LesaHiCache.Templates.{Version}.nupkg")}\" --debug:custom-hive \"{hive}\"");
+        var quickstart = Path.Combine(scratch.FullName, "quickstart");
+        Dotnet(scratch.FullName, $"new lesahicache-quickstart -o \"{quickstart}\" --debug:custom-hive \"{hive}\"");
+        WriteFeedConfig(quickstart, feed);
+        var generated = Dotnet(quickstart, "run -c Release");
+        Assert.Contains("Cache: 10 full steps [0,1,2,8,14,20,26,32,38,44], 40 forecast (5.00x fewer evaluations)", generated, StringComparison.Ordinal);
+        Assert.Equal(8, Directory.GetFiles(Path.Combine(quickstart, "images"), "*.png").Length);
+
         // The tool, by the package id README gives, into a tool path of its own.
         var tools = Path.Combine(scratch.FullName, "tools");
         Dotnet(scratch.FullName, $"tool install LesaHiCache.Cli --tool-path \"{tools}\" --add-source \"{feed}\" --version {Version}");
@@ -59,14 +70,7 @@ public sealed class PackageConsumerTests : IDisposable
     private string RunApp(string feed, string name, string package, string program)
     {
         var app = Directory.CreateDirectory(Path.Combine(scratch.FullName, name)).FullName;
-        File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="local" value="{feed}" />
-              </packageSources>
-            </configuration>
-            """);
+        WriteFeedConfig(app, feed);
         File.WriteAllText(Path.Combine(app, $"{name}.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -84,6 +88,16 @@ public sealed class PackageConsumerTests : IDisposable
         File.WriteAllText(Path.Combine(app, "Program.cs"), program);
         return Dotnet(app, "run -c Release");
     }
+
+    /// <summary>A nuget.config that adds the local feed to the machine's package sources.</summary>
+    private static void WriteFeedConfig(string folder, string feed) => File.WriteAllText(Path.Combine(folder, "nuget.config"), $"""
+        <?xml version="1.0" encoding="utf-8"?>
+        <configuration>
+          <packageSources>
+            <add key="local" value="{feed}" />
+          </packageSources>
+        </configuration>
+        """);
 
     private static string RepositoryRoot()
     {
