@@ -5,7 +5,7 @@ namespace LesaHiCache.Layers;
 /// <summary>
 /// The output norm (diffusers <c>AdaLayerNormContinuous</c>): note the order scale, shift.
 /// </summary>
-public sealed class AdaLayerNormContinuous : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class AdaLayerNormContinuous : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly LinearLayer linear;
 

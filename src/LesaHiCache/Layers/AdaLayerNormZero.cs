@@ -6,7 +6,7 @@ namespace LesaHiCache.Layers;
 /// adaLN-Zero (diffusers <c>AdaLayerNormZero</c>): <c>linear(silu(temb))</c> gives six vectors;
 /// the first two modulate the attention input.
 /// </summary>
-public sealed class AdaLayerNormZero : nn.Module<Tensor, Tensor, (Tensor Normed, ZeroModulation Modulation)>
+internal sealed class AdaLayerNormZero : nn.Module<Tensor, Tensor, (Tensor Normed, ZeroModulation Modulation)>
 {
     private readonly LinearLayer linear;
 

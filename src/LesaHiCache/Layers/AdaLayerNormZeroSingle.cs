@@ -5,7 +5,7 @@ namespace LesaHiCache.Layers;
 /// <summary>
 /// adaLN-Zero for single-stream blocks (diffusers <c>AdaLayerNormZeroSingle</c>): shift, scale, gate.
 /// </summary>
-public sealed class AdaLayerNormZeroSingle : nn.Module<Tensor, Tensor, (Tensor Normed, Tensor Gate)>
+internal sealed class AdaLayerNormZeroSingle : nn.Module<Tensor, Tensor, (Tensor Normed, Tensor Gate)>
 {
     private readonly LinearLayer linear;
 

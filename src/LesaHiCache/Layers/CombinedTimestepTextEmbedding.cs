@@ -6,7 +6,7 @@ namespace LesaHiCache.Layers;
 /// FLUX conditioning vector (diffusers <c>CombinedTimestep[Guidance]TextProjEmbeddings</c>):
 /// MLP(sinusoid(1000 t)) [+ MLP(sinusoid(1000 g))] + MLP(pooled text).
 /// </summary>
-public sealed class CombinedTimestepTextEmbedding : nn.Module<Tensor, Tensor?, Tensor, Tensor>
+internal sealed class CombinedTimestepTextEmbedding : nn.Module<Tensor, Tensor?, Tensor, Tensor>
 {
     private const int TimeChannels = 256;
     private readonly MlpEmbedding timestep_embedder;

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace LesaHiCache.Layers;
 
 /// <summary>Linear followed by tanh-approximated GELU (diffusers <c>GELU(approximate="tanh")</c>).</summary>
-public sealed class GeluProjection : nn.Module<Tensor, Tensor>
+internal sealed class GeluProjection : nn.Module<Tensor, Tensor>
 {
     private readonly LinearLayer proj;
 

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace LesaHiCache.Layers;
 
 /// <summary>RMSNorm over the last axis with a learned scale, computed in float32.</summary>
-public sealed class RmsNorm : nn.Module<Tensor, Tensor>
+internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     private readonly TorchSharp.Modules.Parameter weight;
     private readonly Scalar eps;

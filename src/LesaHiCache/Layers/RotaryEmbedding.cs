@@ -8,7 +8,7 @@ namespace LesaHiCache.Layers;
 /// position per axis; axis i rotates <c>axesDims[i]</c> channels, pairs of adjacent channels
 /// (2j, 2j+1) by the angle pos * theta^(-2j / axesDims[i]).
 /// </summary>
-public sealed class RotaryEmbedding
+internal sealed class RotaryEmbedding
 {
     private readonly long[] axesDims;
     private readonly double theta;

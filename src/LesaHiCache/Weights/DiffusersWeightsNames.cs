@@ -9,7 +9,7 @@ namespace LesaHiCache.Weights;
 /// <c>diffusion_pytorch_model-00001-of-00003.safetensors</c> shards plus
 /// <c>diffusion_pytorch_model.safetensors.index.json</c>.
 /// </summary>
-public static class DiffusersWeightsNames
+internal static class DiffusersWeightsNames
 {
     /// <summary>The weights name diffusers uses for models (<c>diffusion_pytorch_model</c>).</summary>
     public const string DefaultWeightsName = "diffusion_pytorch_model";

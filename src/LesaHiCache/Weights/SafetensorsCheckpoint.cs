@@ -4,7 +4,7 @@ namespace LesaHiCache.Weights;
 /// The validated headers of every file of a checkpoint (single file or shards + index), and which file holds each key.
 /// Opening reads headers only, never tensor data.
 /// </summary>
-public sealed class SafetensorsCheckpoint
+internal sealed class SafetensorsCheckpoint
 {
     private readonly Dictionary<string, SafetensorsHeader> shardByKey;
 

@@ -5,7 +5,7 @@ namespace LesaHiCache.Weights;
 /// <summary>
 /// Maps safetensors dtype names (<c>"F32"</c>, <c>"BF16"</c>, ...) to element sizes and TorchSharp scalar types.
 /// </summary>
-public static class SafetensorsDType
+internal static class SafetensorsDType
 {
     private static readonly Dictionary<string, int> ElementSizes = new(StringComparer.Ordinal)
     {

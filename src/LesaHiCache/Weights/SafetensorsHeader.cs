@@ -7,7 +7,7 @@ namespace LesaHiCache.Weights;
 /// then that many bytes of JSON mapping each tensor key to dtype, shape and data_offsets
 /// (plus an optional <c>__metadata__</c> string map), then the raw tensor data.
 /// </summary>
-public sealed class SafetensorsHeader
+internal sealed class SafetensorsHeader
 {
     /// <summary>Largest header accepted, in bytes (the same limit as the reference safetensors implementation).</summary>
     public const long MaxHeaderBytes = 100_000_000;

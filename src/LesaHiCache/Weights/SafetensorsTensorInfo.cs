@@ -3,7 +3,7 @@ using TorchSharp;
 namespace LesaHiCache.Weights;
 
 /// <summary>One tensor entry of a safetensors header: dtype, shape and byte range within the data section.</summary>
-public sealed class SafetensorsTensorInfo
+internal sealed class SafetensorsTensorInfo
 {
     /// <summary>Creates an entry. Values are not validated here; <see cref="SafetensorsHeader.Read"/> validates them.</summary>
     /// <param name="name">Tensor key, e.g. <c>blocks.0.attn.to_q.weight</c>.</param>

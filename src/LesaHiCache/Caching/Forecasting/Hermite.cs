@@ -1,7 +1,7 @@
 namespace LesaHiCache.Caching.Forecasting;
 
 /// <summary>Physicists' Hermite polynomials: H_0 = 1, H_1(x) = 2x, H_{n+1} = 2x H_n - 2n H_{n-1}.</summary>
-public static class Hermite
+internal static class Hermite
 {
     /// <summary>H_0(x) .. H_maxOrder(x).</summary>
     public static double[] Values(int maxOrder, double x)

@@ -9,7 +9,7 @@ namespace LesaHiCache.Models.Flux;
 /// <c>add_*</c> projections and output projections for both streams; the single-stream form
 /// (<c>pre_only</c>) has neither output projection.
 /// </summary>
-public sealed class FluxAttention : nn.Module
+internal sealed class FluxAttention : nn.Module
 {
     private readonly LinearLayer to_q;
     private readonly LinearLayer to_k;

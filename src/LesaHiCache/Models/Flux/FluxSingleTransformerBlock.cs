@@ -10,7 +10,7 @@ namespace LesaHiCache.Models.Flux;
 /// Its cached branch is that projection's output over the image tokens, before the gate
 /// (<see cref="ImageFusedSlot"/>); the text tokens are not cached, as in the double-stream blocks.
 /// </summary>
-public sealed class FluxSingleTransformerBlock : nn.Module
+internal sealed class FluxSingleTransformerBlock : nn.Module
 {
     private readonly AdaLayerNormZeroSingle norm;
     private readonly LinearLayer proj_mlp;

@@ -11,7 +11,7 @@ namespace LesaHiCache.Models.Flux;
 /// is not cached: on a forecast step no block attends, so no image token depends on the text tokens
 /// before the next full step, which computes them afresh.
 /// </summary>
-public sealed class FluxTransformerBlock : nn.Module
+internal sealed class FluxTransformerBlock : nn.Module
 {
     private readonly AdaLayerNormZero norm1;
     private readonly AdaLayerNormZero norm1_context;
