@@ -13,25 +13,21 @@ namespace LesaHiCache.Tests.Caching;
 public sealed class FluxCachingTests : IDisposable
 {
     private const int Steps = 50;
+    private readonly TinyFluxSetup setup = new();
     private readonly FluxTransformer transformer;
     private readonly TextConditioning text;
     private readonly TextConditioning nullText;
 
     public FluxCachingTests()
     {
-        manual_seed(31);
-        transformer = new FluxTransformer(TestConfigs.Tiny(layers: 2, singleLayers: 2));
-        transformer.eval();
-        var generator = new TorchSharp.torch.Generator(8);
-        text = new TextConditioning(randn([2, 3, 12], generator: generator), randn([2, 6], generator: generator));
+        transformer = setup.Transformer;
+        text = setup.Text;
         nullText = new TextConditioning(zeros(1, 3, 12), zeros(1, 6));
     }
 
     public void Dispose()
     {
-        transformer.Dispose();
-        text.Tokens.Dispose();
-        text.Pooled.Dispose();
+        setup.Dispose();
         nullText.Tokens.Dispose();
         nullText.Pooled.Dispose();
     }

@@ -13,24 +13,17 @@ public sealed class NonFiniteGuardTests : IDisposable
 {
     private const int Steps = 20;
     private static readonly int[] FullSteps = [0, 1, 2, 6, 10, 14, 18];
+    private readonly TinyFluxSetup setup = new();
     private readonly FluxTransformer transformer;
     private readonly TextConditioning text;
 
     public NonFiniteGuardTests()
     {
-        manual_seed(31);
-        transformer = new FluxTransformer(TestConfigs.Tiny(layers: 2, singleLayers: 2));
-        transformer.eval();
-        var generator = new TorchSharp.torch.Generator(8);
-        text = new TextConditioning(randn([2, 3, 12], generator: generator), randn([2, 6], generator: generator));
+        transformer = setup.Transformer;
+        text = setup.Text;
     }
 
-    public void Dispose()
-    {
-        transformer.Dispose();
-        text.Tokens.Dispose();
-        text.Pooled.Dispose();
-    }
+    public void Dispose() => setup.Dispose();
 
     private static CacheConfig Config(CacheLevel level, NonFinitePolicy policy, ILogger? logger = null, Func<IFeatureForecaster>? forecaster = null) => new()
     {
