@@ -1,8 +1,4 @@
-using LesaHiCache.Caching.Methods;
-using LesaHiCache.Caching;
-using LesaHiCache.Evaluation;
 using LesaHiCache.Shapes.Model;
-using static TorchSharp.torch;
 
 namespace LesaHiCache.Shapes.Evaluation;
 

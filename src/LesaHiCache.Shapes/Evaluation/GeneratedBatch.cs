@@ -1,10 +1,3 @@
-using LesaHiCache.Caching.Methods;
-using LesaHiCache.Caching;
-using LesaHiCache.Evaluation;
-using LesaHiCache.Shapes.Model;
-using LesaHiCache.Shapes.Task;
-using static TorchSharp.torch;
-
 namespace LesaHiCache.Shapes.Evaluation;
 
 /// <summary>A finished generation of one run on one batch (for saving images).</summary>

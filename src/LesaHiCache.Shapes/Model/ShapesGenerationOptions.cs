@@ -1,8 +1,5 @@
 using LesaHiCache.Caching;
-using LesaHiCache.Models.Flux;
 using LesaHiCache.Sampling;
-using LesaHiCache.Weights;
-using static TorchSharp.torch;
 
 namespace LesaHiCache.Shapes.Model;
 

@@ -1,4 +1,3 @@
-using LesaHiCache.Lesa;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Caching;

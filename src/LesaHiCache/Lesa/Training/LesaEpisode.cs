@@ -1,6 +1,4 @@
-using System.Text.Json;
 using LesaHiCache.Caching;
-using LesaHiCache.Caching.Schedules;
 using LesaHiCache.Sampling;
 using static TorchSharp.torch;
 

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using LesaHiCache.Caching.Schedules;
-using LesaHiCache.Evaluation;
 using LesaHiCache.Layers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
