@@ -3,6 +3,7 @@ using System.Globalization;
 using LesaHiCache.Layers;
 using LesaHiCache.Models;
 using LesaHiCache.Models.Flux;
+using LesaHiCache.Models.QwenImage;
 
 namespace LesaHiCache.Cli;
 
@@ -12,12 +13,76 @@ internal static class InspectCommand
     public static Command Create()
     {
         var path = new Argument<string>("path") { Description = "A diffusers transformer config.json, or a folder holding one." };
-        var command = new Command("inspect", "Print a FLUX transformer's architecture and exact parameter count (allocates no weights).") { path };
+        var command = new Command("inspect", "Print a transformer's architecture and exact parameter count from its diffusers config (FLUX, Qwen-Image; allocates no weights).") { path };
         command.SetAction(parse => Run(parse.GetValue(path)!, Console.Out));
         return command;
     }
 
     public static int Run(string path, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var file = Directory.Exists(path) ? Path.Combine(path, "config.json") : path;
+        return DiffusersClassName(file) switch
+        {
+            QwenImageTransformerConfig.DiffusersClassName => RunQwenImage(file, output),
+            null or FluxTransformerConfig.DiffusersClassName => RunFlux(path, output),
+            var other => throw new UsageException(
+                $"inspect: '{file}' describes a {other}; inspect knows {FluxTransformerConfig.DiffusersClassName} and {QwenImageTransformerConfig.DiffusersClassName}."),
+        };
+    }
+
+    /// <summary>The config's <c>_class_name</c>, or null when the file is missing, not JSON or does not say (the FLUX reader then reports it).</summary>
+    private static string? DiffusersClassName(string file)
+    {
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(file));
+            return json.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && json.RootElement.TryGetProperty("_class_name", out var name) ? name.GetString() : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static int RunQwenImage(string file, TextWriter output)
+    {
+        QwenImageTransformerConfig config;
+        try
+        {
+            config = QwenImageTransformerConfig.Load(file);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"inspect: {e.Message}", e);
+        }
+
+        using var model = new QwenImageTransformer(config, ModuleBuild.Meta);
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine(string.Create(c, $"Qwen-Image transformer ({QwenImageTransformerConfig.DiffusersClassName}) from {file}"));
+        output.WriteLine(string.Create(c, $"  width {config.InnerDim} = {config.NumAttentionHeads} heads x {config.AttentionHeadDim}, MLP {4 * config.InnerDim}"));
+        output.WriteLine(string.Create(c, $"  blocks: {config.NumLayers} dual-stream"));
+        output.WriteLine(string.Create(c, $"  inputs: image tokens {config.InChannels} ch (patch {config.PatchSize}), text tokens {config.JointAttentionDim} ch"));
+        output.WriteLine(string.Create(c, $"  outputs: {config.OutputChannels} ch per token"));
+        output.WriteLine(string.Create(c, $"  RoPE axes [{string.Join(", ", config.AxesDimsRope)}] (frame, row, column; centred image, text after it)"));
+        WriteParameters(ParameterSummary.Of(model), output);
+        return 0;
+    }
+
+    private static void WriteParameters(ParameterSummary summary, TextWriter output)
+    {
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine("parameters:");
+        foreach (var (name, count) in summary.Children)
+        {
+            output.WriteLine(string.Create(c, $"  {name,-28}{count,18:N0}"));
+        }
+
+        output.WriteLine(string.Create(c, $"  {"total",-28}{summary.Total,18:N0}"));
+        output.WriteLine(string.Create(c, $"  weights: {summary.Total * 2 / 1e9:F2} GB in bf16/f16, {summary.Total * 4 / 1e9:F2} GB in f32"));
+    }
+
+    private static int RunFlux(string path, TextWriter output)
     {
         FluxTransformerConfig config;
         try
@@ -38,14 +103,7 @@ internal static class InspectCommand
         output.WriteLine(string.Create(c, $"  inputs: image tokens {config.InChannels} ch, text tokens {config.JointAttentionDim} ch, pooled {config.PooledProjectionDim}"));
         output.WriteLine(string.Create(c, $"  outputs: {config.PatchSize * config.PatchSize * config.ResolvedOutChannels} ch per token (patch {config.PatchSize})"));
         output.WriteLine(string.Create(c, $"  RoPE axes [{string.Join(", ", config.AxesDimsRope)}], guidance embedding: {(config.GuidanceEmbeds ? "yes" : "no")}"));
-        output.WriteLine("parameters:");
-        foreach (var (name, count) in summary.Children)
-        {
-            output.WriteLine(string.Create(c, $"  {name,-28}{count,18:N0}"));
-        }
-
-        output.WriteLine(string.Create(c, $"  {"total",-28}{summary.Total,18:N0}"));
-        output.WriteLine(string.Create(c, $"  weights: {summary.Total * 2 / 1e9:F2} GB in bf16/f16, {summary.Total * 4 / 1e9:F2} GB in f32"));
+        WriteParameters(summary, output);
         return 0;
     }
 }

@@ -51,7 +51,7 @@ public static class FlowMatchEulerSampler
                 cancellation.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 model.BeginStep(s);
-                var velocity = Velocity(model, latents, times[s], text, nullText, bothTexts, options.GuidanceScale);
+                var velocity = Velocity(model, latents, times[s], text, nullText, bothTexts, options);
                 using var stepSize = (times[s + 1] - times[s]).ToScalar();
                 var next = latents.add(velocity, stepSize).MoveToOuterDisposeScope();
                 latents.Dispose();
@@ -72,7 +72,7 @@ public static class FlowMatchEulerSampler
         return latents.MoveToOuterDisposeScope();
     }
 
-    private static Tensor Velocity(IFlowModel model, Tensor latents, double t, TextConditioning text, TextConditioning? nullText, TextConditioning? bothTexts, double scale)
+    private static Tensor Velocity(IFlowModel model, Tensor latents, double t, TextConditioning text, TextConditioning? nullText, TextConditioning? bothTexts, SamplerOptions options)
     {
         if (nullText is null)
         {
@@ -94,7 +94,16 @@ public static class FlowMatchEulerSampler
         }
 
         using var difference = textVelocity - nullVelocity;
-        using var weight = scale.ToScalar();
-        return nullVelocity.add(difference, weight);
+        using var weight = options.GuidanceScale.ToScalar();
+        var combined = nullVelocity.add(difference, weight);
+        if (options.CfgCombination == CfgCombination.Plain)
+        {
+            return combined;
+        }
+
+        using var conditionalNorm = textVelocity.norm(-1, keepdim: true);
+        using var combinedNorm = combined.norm(-1, keepdim: true);
+        using var ratio = conditionalNorm / combinedNorm;
+        return combined.mul_(ratio);
     }
 }

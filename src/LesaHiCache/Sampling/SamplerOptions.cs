@@ -18,6 +18,9 @@ public sealed record SamplerOptions
     /// <summary>The null (empty-prompt) conditioning for CFG, batch 1 or the generation's batch.</summary>
     public TextConditioning? NullText { get; init; }
 
+    /// <summary>How CFG combines the two velocities (Qwen-Image: <see cref="CfgCombination.KeepConditionalNorm"/>).</summary>
+    public CfgCombination CfgCombination { get; init; } = CfgCombination.Plain;
+
     /// <summary>Whether CFG is on.</summary>
     public bool UsesCfg => GuidanceScale != 1.0;
 
@@ -28,6 +31,11 @@ public sealed record SamplerOptions
         if (!double.IsFinite(GuidanceScale))
         {
             throw new ArgumentOutOfRangeException(nameof(GuidanceScale), GuidanceScale, "The guidance scale must be finite.");
+        }
+
+        if (!Enum.IsDefined(CfgCombination))
+        {
+            throw new ArgumentOutOfRangeException(nameof(CfgCombination), CfgCombination, "Unknown CFG combination.");
         }
 
         if (UsesCfg && NullText is null)

@@ -19,6 +19,34 @@ public class InspectCommandTests
     }
 
     [Fact]
+    public void Inspect_RecognisesAQwenImageConfig_ByItsClassName()
+    {
+        using var output = new StringWriter();
+        Assert.Equal(0, InspectCommand.Run(Path.Combine(TestConfigs.FixturesFolder, "qwen-image.transformer.config.json"), output));
+        var text = output.ToString();
+        Assert.Contains("Qwen-Image transformer (QwenImageTransformer2DModel)", text, StringComparison.Ordinal);
+        Assert.Contains("60 dual-stream", text, StringComparison.Ordinal);
+        Assert.Matches(@"total\s+20,430,401,088", text);
+    }
+
+    [Fact]
+    public void Inspect_RefusesAClassItDoesNotKnow_NamingIt()
+    {
+        var folder = Directory.CreateTempSubdirectory("lesa-inspect-");
+        try
+        {
+            File.WriteAllText(Path.Combine(folder.FullName, "config.json"), """{"_class_name": "SD3Transformer2DModel"}""");
+            using var stderr = new StringWriter();
+            Assert.Equal(2, CliApp.Run(["inspect", folder.FullName], stderr));
+            Assert.Contains("describes a SD3Transformer2DModel", stderr.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Inspect_AcceptsAModelFolder()
     {
         var folder = Directory.CreateTempSubdirectory("lesa-inspect-");
