@@ -3,6 +3,7 @@ using System.Globalization;
 using LesaHiCache.Layers;
 using LesaHiCache.Models;
 using LesaHiCache.Models.Flux;
+using LesaHiCache.Models.HunyuanVideo;
 using LesaHiCache.Models.QwenImage;
 
 namespace LesaHiCache.Cli;
@@ -13,7 +14,7 @@ internal static class InspectCommand
     public static Command Create()
     {
         var path = new Argument<string>("path") { Description = "A diffusers transformer config.json, or a folder holding one." };
-        var command = new Command("inspect", "Print a transformer's architecture and exact parameter count from its diffusers config (FLUX, Qwen-Image; allocates no weights).") { path };
+        var command = new Command("inspect", "Print a transformer's architecture and exact parameter count from its diffusers config (FLUX, Qwen-Image, HunyuanVideo; allocates no weights).") { path };
         command.SetAction(parse => Run(parse.GetValue(path)!, Console.Out));
         return command;
     }
@@ -25,9 +26,10 @@ internal static class InspectCommand
         return DiffusersClassName(file) switch
         {
             QwenImageTransformerConfig.DiffusersClassName => RunQwenImage(file, output),
+            HunyuanVideoTransformerConfig.DiffusersClassName => RunHunyuanVideo(file, output),
             null or FluxTransformerConfig.DiffusersClassName => RunFlux(path, output),
             var other => throw new UsageException(
-                $"inspect: '{file}' describes a {other}; inspect knows {FluxTransformerConfig.DiffusersClassName} and {QwenImageTransformerConfig.DiffusersClassName}."),
+                $"inspect: '{file}' describes a {other}; inspect knows {FluxTransformerConfig.DiffusersClassName}, {QwenImageTransformerConfig.DiffusersClassName} and {HunyuanVideoTransformerConfig.DiffusersClassName}."),
         };
     }
 
@@ -65,6 +67,29 @@ internal static class InspectCommand
         output.WriteLine(string.Create(c, $"  inputs: image tokens {config.InChannels} ch (patch {config.PatchSize}), text tokens {config.JointAttentionDim} ch"));
         output.WriteLine(string.Create(c, $"  outputs: {config.OutputChannels} ch per token"));
         output.WriteLine(string.Create(c, $"  RoPE axes [{string.Join(", ", config.AxesDimsRope)}] (frame, row, column; centred image, text after it)"));
+        WriteParameters(ParameterSummary.Of(model), output);
+        return 0;
+    }
+
+    private static int RunHunyuanVideo(string file, TextWriter output)
+    {
+        HunyuanVideoTransformerConfig config;
+        try
+        {
+            config = HunyuanVideoTransformerConfig.Load(file);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"inspect: {e.Message}", e);
+        }
+
+        using var model = new HunyuanVideoTransformer(config, ModuleBuild.Meta);
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine(string.Create(c, $"HunyuanVideo transformer ({HunyuanVideoTransformerConfig.DiffusersClassName}) from {file}"));
+        output.WriteLine(string.Create(c, $"  width {config.InnerDim} = {config.NumAttentionHeads} heads x {config.AttentionHeadDim}, MLP {4 * config.InnerDim}"));
+        output.WriteLine(string.Create(c, $"  blocks: {config.NumLayers} dual-stream + {config.NumSingleLayers} single-stream; text refiner: {config.NumRefinerLayers} blocks"));
+        output.WriteLine(string.Create(c, $"  inputs: latents {config.InChannels} ch in ({config.PatchSizeT}, {config.PatchSize}, {config.PatchSize}) patches, text tokens {config.TextEmbedDim} ch, pooled {config.PooledProjectionDim}"));
+        output.WriteLine(string.Create(c, $"  RoPE axes [{string.Join(", ", config.RopeAxesDim)}] (frame, row, column), theta {config.RopeTheta}, guidance embedding: {(config.GuidanceEmbeds ? "yes" : "no")}"));
         WriteParameters(ParameterSummary.Of(model), output);
         return 0;
     }

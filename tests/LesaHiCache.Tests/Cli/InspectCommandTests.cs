@@ -30,6 +30,16 @@ public class InspectCommandTests
     }
 
     [Fact]
+    public void Inspect_RecognisesAHunyuanVideoConfig()
+    {
+        using var output = new StringWriter();
+        Assert.Equal(0, InspectCommand.Run(Path.Combine(TestConfigs.FixturesFolder, "hunyuanvideo.transformer.config.json"), output));
+        var text = output.ToString();
+        Assert.Contains("20 dual-stream + 40 single-stream; text refiner: 2 blocks", text, StringComparison.Ordinal);
+        Assert.Matches(@"total\s+12,821,012,544", text);
+    }
+
+    [Fact]
     public void Inspect_RefusesAClassItDoesNotKnow_NamingIt()
     {
         var folder = Directory.CreateTempSubdirectory("lesa-inspect-");
