@@ -49,15 +49,7 @@ internal static class InspectCommand
 
     private static int RunQwenImage(string file, TextWriter output)
     {
-        QwenImageTransformerConfig config;
-        try
-        {
-            config = QwenImageTransformerConfig.Load(file);
-        }
-        catch (FormatException e)
-        {
-            throw new UsageException($"inspect: {e.Message}", e);
-        }
+        var config = Read(() => QwenImageTransformerConfig.Load(file));
 
         using var model = new QwenImageTransformer(config, ModuleBuild.Meta);
         var c = CultureInfo.InvariantCulture;
@@ -73,15 +65,7 @@ internal static class InspectCommand
 
     private static int RunHunyuanVideo(string file, TextWriter output)
     {
-        HunyuanVideoTransformerConfig config;
-        try
-        {
-            config = HunyuanVideoTransformerConfig.Load(file);
-        }
-        catch (FormatException e)
-        {
-            throw new UsageException($"inspect: {e.Message}", e);
-        }
+        var config = Read(() => HunyuanVideoTransformerConfig.Load(file));
 
         using var model = new HunyuanVideoTransformer(config, ModuleBuild.Meta);
         var c = CultureInfo.InvariantCulture;
@@ -92,6 +76,19 @@ internal static class InspectCommand
         output.WriteLine(string.Create(c, $"  RoPE axes [{string.Join(", ", config.RopeAxesDim)}] (frame, row, column), theta {config.RopeTheta}, guidance embedding: {(config.GuidanceEmbeds ? "yes" : "no")}"));
         WriteParameters(ParameterSummary.Of(model), output);
         return 0;
+    }
+
+    /// <summary>Reads a config; a file that does not describe a buildable model is a usage error.</summary>
+    private static T Read<T>(Func<T> load)
+    {
+        try
+        {
+            return load();
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or FormatException)
+        {
+            throw new UsageException($"inspect: {e.Message}", e);
+        }
     }
 
     private static void WriteParameters(ParameterSummary summary, TextWriter output)
@@ -109,15 +106,7 @@ internal static class InspectCommand
 
     private static int RunFlux(string path, TextWriter output)
     {
-        FluxTransformerConfig config;
-        try
-        {
-            config = FluxTransformerConfig.Load(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or FormatException)
-        {
-            throw new UsageException($"inspect: {e.Message}", e);
-        }
+        var config = Read(() => FluxTransformerConfig.Load(path));
 
         using var model = new FluxTransformer(config, ModuleBuild.Meta);
         var summary = ParameterSummary.Of(model);

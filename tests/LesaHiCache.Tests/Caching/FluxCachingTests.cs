@@ -63,33 +63,13 @@ public sealed class FluxCachingTests : IDisposable
     [InlineData(CacheLevel.Block)]
     public void ForecastSteps_RunNoAttentionAndNoMlp(CacheLevel level)
     {
-        var counts = new Dictionary<string, int>();
-        var hooks = transformer.named_modules()
-            .Where(m => m.name.EndsWith("attn.to_q", StringComparison.Ordinal) || m.name.EndsWith("ff.net.2", StringComparison.Ordinal)
-                || m.name.EndsWith("ff_context.net.2", StringComparison.Ordinal) || m.name.EndsWith("proj_mlp", StringComparison.Ordinal))
-            .Select(m =>
-            {
-                counts[m.name] = 0;
-                return ((LinearLayer)m.module).register_forward_hook((module, input, output) =>
-                {
-                    counts[m.name]++;
-                    return output;
-                });
-            })
-            .ToList();
-        try
-        {
-            using var session = new CacheSession(Config(level, new FixedIntervalSchedule(7, warmup: 3)));
-            using var result = Generate(session);
-            Assert.Equal([0, 1, 2, 3, 10, 17, 24, 31, 38, 45], session.Statistics.FullSteps);
-            Assert.Equal(40, session.Statistics.ForecastSteps.Count);
-            Assert.Equal(10, counts.Count); // 2 double blocks x (to_q, ff, ff_context) + 2 single blocks x (to_q, proj_mlp)
-            Assert.All(counts, c => Assert.Equal(10, c.Value)); // one batched CFG call per full step, none on forecast steps
-        }
-        finally
-        {
-            hooks.ForEach(h => h.remove());
-        }
+        using var counter = new LesaHiCache.Tests.Models.ProjectionCounter(transformer, "attn.to_q", "ff.net.2", "ff_context.net.2", "proj_mlp");
+        using var session = new CacheSession(Config(level, new FixedIntervalSchedule(7, warmup: 3)));
+        using var result = Generate(session);
+        Assert.Equal([0, 1, 2, 3, 10, 17, 24, 31, 38, 45], session.Statistics.FullSteps);
+        Assert.Equal(40, session.Statistics.ForecastSteps.Count);
+        Assert.Equal(10, counter.Counts.Count); // 2 double blocks x (to_q, ff, ff_context) + 2 single blocks x (to_q, proj_mlp)
+        Assert.All(counter.Counts, c => Assert.Equal(10, c.Value)); // one batched CFG call per full step, none on forecast steps
     }
 
     [Fact]

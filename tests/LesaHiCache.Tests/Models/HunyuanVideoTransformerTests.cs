@@ -179,40 +179,18 @@ public sealed class HunyuanVideoTransformerTests : IDisposable
     [InlineData(CacheLevel.Model, 1)]
     public void ForecastSteps_RunNoAttentionNoMlpAndNoRefiner_AndStayCloseToUncached(CacheLevel level, int items)
     {
-        var counts = new Dictionary<string, int>();
-        var hooks = transformer.named_modules()
-            .Where(m => m.name.EndsWith("attn.to_q", StringComparison.Ordinal) || m.name.EndsWith("ff.net.2", StringComparison.Ordinal) || m.name.EndsWith("ff_context.net.2", StringComparison.Ordinal) || m.name.EndsWith("proj_mlp", StringComparison.Ordinal))
-            .Select(m =>
-            {
-                counts[m.name] = 0;
-                return ((LinearLayer)m.module).register_forward_hook((module, input, output) =>
-                {
-                    counts[m.name]++;
-                    return output;
-                });
-            })
-            .ToList();
-        try
-        {
-            using var reference = Generate(null);
-            foreach (var key in counts.Keys)
-            {
-                counts[key] = 0;
-            }
+        using var counter = new ProjectionCounter(transformer, "attn.to_q", "ff.net.2", "ff_context.net.2", "proj_mlp");
+        using var reference = Generate(null);
+        counter.Reset();
 
-            using var session = new CacheSession(new CacheConfig { Level = level, Forecaster = () => new TaylorSeer(2), Schedule = new FixedIntervalSchedule(4, warmup: 3) });
-            using var cached = Generate(session);
-            // refiner (to_q, ff.net.2) + 1 dual block (to_q, ff, ff_context) + 2 single blocks (to_q, proj_mlp)
-            Assert.Equal(9, counts.Count);
-            Assert.All(counts, c => Assert.Equal(session.Statistics.FullSteps.Count, c.Value));
-            Assert.Equal(12, session.Statistics.ForecastSteps.Count);
-            Assert.Equal(items, session.Statistics.Items); // module: 2 video items of the dual block + 1 per single block
-            using var error = (cached - reference).abs().mean() / reference.abs().mean();
-            Assert.InRange(error.item<float>(), 1e-6, 0.2);
-        }
-        finally
-        {
-            hooks.ForEach(h => h.remove());
-        }
+        using var session = new CacheSession(new CacheConfig { Level = level, Forecaster = () => new TaylorSeer(2), Schedule = new FixedIntervalSchedule(4, warmup: 3) });
+        using var cached = Generate(session);
+        // refiner (to_q, ff.net.2) + 1 dual block (to_q, ff, ff_context) + 2 single blocks (to_q, proj_mlp)
+        Assert.Equal(9, counter.Counts.Count);
+        Assert.All(counter.Counts, c => Assert.Equal(session.Statistics.FullSteps.Count, c.Value));
+        Assert.Equal(12, session.Statistics.ForecastSteps.Count);
+        Assert.Equal(items, session.Statistics.Items); // module: 2 video items of the dual block + 1 per single block
+        using var error = (cached - reference).abs().mean() / reference.abs().mean();
+        Assert.InRange(error.item<float>(), 1e-6, 0.2);
     }
 }

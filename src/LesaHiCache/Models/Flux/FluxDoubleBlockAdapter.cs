@@ -3,8 +3,8 @@ using static TorchSharp.torch;
 
 namespace LesaHiCache.Models.Flux;
 
-/// <summary>A double-stream block with one call's conditioning, as the caching runner drives it.</summary>
-internal sealed class FluxDoubleBlockAdapter(FluxTransformerBlock block, FluxCallConditioning call) : ICacheableBlock<FluxStreams>
+/// <summary>A dual-stream block (FLUX, HunyuanVideo, Qwen-Image) with one call's conditioning, as the caching runner drives it.</summary>
+internal sealed class FluxDoubleBlockAdapter(IDualStreamBlock block, FluxCallConditioning call) : ICacheableBlock<FluxStreams>
 {
     public FluxStreams Forward(FluxStreams state, IBranchOutputs branches)
     {

@@ -11,7 +11,7 @@ namespace LesaHiCache.Models.Flux;
 /// is not cached: on a forecast step no block attends, so no image token depends on the text tokens
 /// before the next full step, which computes them afresh.
 /// </summary>
-internal sealed class FluxTransformerBlock : nn.Module
+internal sealed class FluxTransformerBlock : nn.Module, IDualStreamBlock
 {
     private readonly AdaLayerNormZero norm1;
     private readonly AdaLayerNormZero norm1_context;
@@ -47,7 +47,7 @@ internal sealed class FluxTransformerBlock : nn.Module
     /// Runs the block given silu(temb), computed once for all blocks, handing the image stream's
     /// attention and MLP outputs before their gates to <paramref name="branches"/>.
     /// </summary>
-    internal (Tensor Image, Tensor Context) Forward(Tensor image, Tensor context, Tensor activatedTemb, RotaryTables rope, IBranchOutputs branches)
+    public (Tensor Image, Tensor Context) Forward(Tensor image, Tensor context, Tensor activatedTemb, RotaryTables rope, IBranchOutputs branches)
     {
         using var scope = NewDisposeScope();
         var imageMod = norm1.ModulateActivated(activatedTemb);
@@ -70,7 +70,7 @@ internal sealed class FluxTransformerBlock : nn.Module
     }
 
     /// <summary>A module-level forecast step: <paramref name="image"/> += gate_msa * forecast(attention) + gate_mlp * forecast(MLP), in place.</summary>
-    internal void AddForecasts(Tensor image, Tensor activatedTemb, IGatedForecasts forecasts)
+    public void AddForecasts(Tensor image, Tensor activatedTemb, IGatedForecasts forecasts)
     {
         using var scope = NewDisposeScope();
         var (gateMsa, gateMlp) = norm1.Gates(activatedTemb);

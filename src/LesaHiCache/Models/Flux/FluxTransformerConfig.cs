@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace LesaHiCache.Models.Flux;
@@ -7,16 +6,10 @@ namespace LesaHiCache.Models.Flux;
 /// Architecture of a FLUX transformer, read from and written to a diffusers
 /// <c>FluxTransformer2DModel</c> <c>config.json</c> (same field names and defaults).
 /// </summary>
-public sealed record FluxTransformerConfig
+public sealed record FluxTransformerConfig : IDiffusersConfig
 {
     /// <summary>The diffusers class name this config describes.</summary>
     public const string DiffusersClassName = "FluxTransformer2DModel";
-
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
 
     /// <summary>diffusers class name; null when the file does not say.</summary>
     [JsonPropertyName("_class_name")]
@@ -75,42 +68,13 @@ public sealed record FluxTransformerConfig
     public int ResolvedOutChannels => OutChannels ?? InChannels;
 
     /// <summary>Reads a config from a <c>config.json</c> path or a folder holding one.</summary>
-    public static FluxTransformerConfig Load(string configOrFolder)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(configOrFolder);
-        var path = Directory.Exists(configOrFolder) ? Path.Combine(configOrFolder, "config.json") : configOrFolder;
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"No FLUX transformer config at '{path}'.", path);
-        }
-
-        return Parse(File.ReadAllText(path), path);
-    }
+    public static FluxTransformerConfig Load(string configOrFolder) => DiffusersConfigJson.Load<FluxTransformerConfig>(configOrFolder, "FLUX transformer");
 
     /// <summary>Parses config JSON; <paramref name="source"/> names it in errors.</summary>
-    public static FluxTransformerConfig Parse(string json, string source = "config")
-    {
-        FluxTransformerConfig? config;
-        try
-        {
-            config = JsonSerializer.Deserialize<FluxTransformerConfig>(json, JsonOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"{source}: not a valid FLUX transformer config ({e.Message}).", e);
-        }
-
-        if (config is null)
-        {
-            throw new FormatException($"{source}: empty config.");
-        }
-
-        config.Validate(source);
-        return config;
-    }
+    public static FluxTransformerConfig Parse(string json, string source = "config") => DiffusersConfigJson.Parse<FluxTransformerConfig>(json, source, "FLUX transformer");
 
     /// <summary>Writes this config as diffusers-style JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+    public string ToJson() => DiffusersConfigJson.ToJson(this);
 
     /// <summary>Checks the values describe a buildable model; throws naming the field otherwise.</summary>
     public void Validate(string source = "config")

@@ -16,7 +16,7 @@ namespace LesaHiCache.Models.HunyuanVideo;
 /// </summary>
 public sealed class HunyuanVideoFlowModel(HunyuanVideoTransformer transformer, int framesTokens, int heightTokens, int widthTokens, double distilledGuidance = 6.0, CacheSession? cache = null) : IFlowModel, IDisposable
 {
-    private readonly Dictionary<long, RotaryTables> ropeByTextLength = [];
+    private readonly RotaryTableCache rope = new();
 
     /// <summary>The wrapped transformer.</summary>
     public HunyuanVideoTransformer Transformer { get; } = transformer;
@@ -43,31 +43,12 @@ public sealed class HunyuanVideoFlowModel(HunyuanVideoTransformer transformer, i
         using var scope = NewDisposeScope();
         using var value = Scalars.Of(distilledGuidance);
         var guidance = Transformer.Config.GuidanceEmbeds ? full(latents.shape[0], value, ScalarType.Float32, latents.device) : null;
-        var input = new HunyuanVideoTransformerInput(latents, text.Tokens, text.Pooled, time, guidance, Rope(text.Tokens.shape[1]), Cache?.NextForward(latents.shape));
+        var input = new HunyuanVideoTransformerInput(latents, text.Tokens, text.Pooled, time, guidance, rope.For(text.Tokens.shape[1], RopeFor), Cache?.NextForward(latents.shape));
         return Transformer.forward(input).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        foreach (var tables in ropeByTextLength.Values)
-        {
-            tables.Dispose();
-        }
+    public void Dispose() => rope.Dispose();
 
-        ropeByTextLength.Clear();
-    }
-
-    private RotaryTables Rope(long textLength)
-    {
-        if (!ropeByTextLength.TryGetValue(textLength, out var tables))
-        {
-            tables = Transformer.RotaryTablesFor((int)textLength, framesTokens, heightTokens, widthTokens);
-            tables.Cos.DetachFromDisposeScope();
-            tables.Sin.DetachFromDisposeScope();
-            ropeByTextLength[textLength] = tables;
-        }
-
-        return tables;
-    }
+    private RotaryTables RopeFor(long textLength) => Transformer.RotaryTablesFor((int)textLength, framesTokens, heightTokens, widthTokens);
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace LesaHiCache.Models.HunyuanVideo;
@@ -8,16 +7,10 @@ namespace LesaHiCache.Models.HunyuanVideo;
 /// <c>HunyuanVideoTransformer3DModel</c> <c>config.json</c> (same field names and defaults). The
 /// image-to-video variants (<c>image_condition_type</c>) are refused: only text-to-video is built.
 /// </summary>
-public sealed record HunyuanVideoTransformerConfig
+public sealed record HunyuanVideoTransformerConfig : IDiffusersConfig
 {
     /// <summary>The diffusers class name this config describes.</summary>
     public const string DiffusersClassName = "HunyuanVideoTransformer3DModel";
-
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
 
     /// <summary>diffusers class name; null when the file does not say.</summary>
     [JsonPropertyName("_class_name")]
@@ -100,42 +93,13 @@ public sealed record HunyuanVideoTransformerConfig
     public int TokenChannels => InChannels * PatchSizeT * PatchSize * PatchSize;
 
     /// <summary>Reads a config from a <c>config.json</c> path or a folder holding one.</summary>
-    public static HunyuanVideoTransformerConfig Load(string configOrFolder)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(configOrFolder);
-        var path = Directory.Exists(configOrFolder) ? Path.Combine(configOrFolder, "config.json") : configOrFolder;
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"No HunyuanVideo transformer config at '{path}'.", path);
-        }
-
-        return Parse(File.ReadAllText(path), path);
-    }
+    public static HunyuanVideoTransformerConfig Load(string configOrFolder) => DiffusersConfigJson.Load<HunyuanVideoTransformerConfig>(configOrFolder, "HunyuanVideo transformer");
 
     /// <summary>Parses config JSON; <paramref name="source"/> names it in errors.</summary>
-    public static HunyuanVideoTransformerConfig Parse(string json, string source = "config")
-    {
-        HunyuanVideoTransformerConfig? config;
-        try
-        {
-            config = JsonSerializer.Deserialize<HunyuanVideoTransformerConfig>(json, JsonOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"{source}: not a valid HunyuanVideo transformer config ({e.Message}).", e);
-        }
-
-        if (config is null)
-        {
-            throw new FormatException($"{source}: empty config.");
-        }
-
-        config.Validate(source);
-        return config;
-    }
+    public static HunyuanVideoTransformerConfig Parse(string json, string source = "config") => DiffusersConfigJson.Parse<HunyuanVideoTransformerConfig>(json, source, "HunyuanVideo transformer");
 
     /// <summary>Writes this config as diffusers-style JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+    public string ToJson() => DiffusersConfigJson.ToJson(this);
 
     /// <summary>Checks the values describe a buildable model; throws naming the field otherwise.</summary>
     public void Validate(string source = "config")

@@ -16,7 +16,7 @@ namespace LesaHiCache.Models.QwenImage;
 /// </summary>
 public sealed class QwenImageFlowModel(QwenImageTransformer transformer, int heightTokens, int widthTokens, CacheSession? cache = null) : IFlowModel, IDisposable
 {
-    private readonly Dictionary<long, RotaryTables> ropeByTextLength = [];
+    private readonly RotaryTableCache rope = new();
 
     /// <summary>The wrapped transformer.</summary>
     public QwenImageTransformer Transformer { get; } = transformer;
@@ -48,31 +48,12 @@ public sealed class QwenImageFlowModel(QwenImageTransformer transformer, int hei
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(text);
         using var scope = NewDisposeScope();
-        var input = new QwenImageTransformerInput(latents, text.Tokens, time, Rope(text.Tokens.shape[1]), Cache?.NextForward(latents.shape));
+        var input = new QwenImageTransformerInput(latents, text.Tokens, time, rope.For(text.Tokens.shape[1], RopeFor), Cache?.NextForward(latents.shape));
         return Transformer.forward(input).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        foreach (var tables in ropeByTextLength.Values)
-        {
-            tables.Dispose();
-        }
+    public void Dispose() => rope.Dispose();
 
-        ropeByTextLength.Clear();
-    }
-
-    private RotaryTables Rope(long textLength)
-    {
-        if (!ropeByTextLength.TryGetValue(textLength, out var tables))
-        {
-            tables = Transformer.RotaryTablesFor((int)textLength, heightTokens, widthTokens);
-            tables.Cos.DetachFromDisposeScope();
-            tables.Sin.DetachFromDisposeScope();
-            ropeByTextLength[textLength] = tables;
-        }
-
-        return tables;
-    }
+    private RotaryTables RopeFor(long textLength) => Transformer.RotaryTablesFor((int)textLength, heightTokens, widthTokens);
 }

@@ -53,29 +53,11 @@ public sealed class QwenImageTransformer : nn.Module<QwenImageTransformerInput, 
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         var config = QwenImageTransformerConfig.Load(folder);
-        var model = new QwenImageTransformer(config, new ModuleBuild(device ?? CPU, dtype, Initialize: false));
-        try
-        {
-            WeightsLoader.Load(model, folder, options);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-
-        model.eval();
-        return model;
+        return PretrainedWeights.Load(folder, () => new QwenImageTransformer(config, new ModuleBuild(device ?? CPU, dtype, Initialize: false)), options);
     }
 
     /// <summary>Writes config.json and the weights (diffusers layout) into <paramref name="folder"/>.</summary>
-    public WeightsSaveResult SavePretrained(string folder, WeightsSaveOptions? options = null)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(folder);
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "config.json"), Config.ToJson());
-        return WeightsSaver.Save(this, folder, options);
-    }
+    public WeightsSaveResult SavePretrained(string folder, WeightsSaveOptions? options = null) => PretrainedWeights.Save(this, folder, Config.ToJson(), options);
 
     /// <summary>The architecture.</summary>
     public QwenImageTransformerConfig Config { get; }
@@ -104,7 +86,7 @@ public sealed class QwenImageTransformer : nn.Module<QwenImageTransformerInput, 
         var temb = time_text_embed.forward(input.Timestep.to_type(dtype).mul(Scalars.Thousand));
         using var call = new FluxCallConditioning(temb, input.Rope);
         var stack = new HostBlocks<FluxStreams>(
-            [.. transformer_blocks.Select(b => new QwenImageBlockAdapter(b, call))],
+            [.. transformer_blocks.Select(b => new FluxDoubleBlockAdapter(b, call))],
             () => img_in.forward(input.Image.to_type(dtype)),
             image => new FluxStreams(image, txt_in.forward(txt_norm.forward(input.Text.to_type(dtype)))),
             streams => streams.Image);

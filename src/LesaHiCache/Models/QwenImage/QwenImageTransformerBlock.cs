@@ -12,7 +12,7 @@ namespace LesaHiCache.Models.QwenImage;
 /// Its cached branches are the image stream's attention and MLP outputs before their gates; the text
 /// stream is not cached: on a forecast step no block attends, so no image token depends on the text.
 /// </summary>
-internal sealed class QwenImageTransformerBlock : nn.Module
+internal sealed class QwenImageTransformerBlock : nn.Module, IDualStreamBlock
 {
     /// <summary>Slot of the image stream's attention output among the block's cached branches.</summary>
     public const int ImageAttentionSlot = 0;

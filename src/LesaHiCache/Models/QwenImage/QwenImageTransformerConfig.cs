@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace LesaHiCache.Models.QwenImage;
@@ -9,16 +8,10 @@ namespace LesaHiCache.Models.QwenImage;
 /// variants' switches (<c>zero_cond_t</c>, <c>use_additional_t_cond</c>, <c>use_layer3d_rope</c>, of
 /// the edit and layered models) are read and refused: only the text-to-image model is built.
 /// </summary>
-public sealed record QwenImageTransformerConfig
+public sealed record QwenImageTransformerConfig : IDiffusersConfig
 {
     /// <summary>The diffusers class name this config describes.</summary>
     public const string DiffusersClassName = "QwenImageTransformer2DModel";
-
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
 
     /// <summary>diffusers class name; null when the file does not say.</summary>
     [JsonPropertyName("_class_name")]
@@ -81,42 +74,13 @@ public sealed record QwenImageTransformerConfig
     public int OutputChannels => PatchSize * PatchSize * (OutChannels ?? InChannels);
 
     /// <summary>Reads a config from a <c>config.json</c> path or a folder holding one.</summary>
-    public static QwenImageTransformerConfig Load(string configOrFolder)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(configOrFolder);
-        var path = Directory.Exists(configOrFolder) ? Path.Combine(configOrFolder, "config.json") : configOrFolder;
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"No Qwen-Image transformer config at '{path}'.", path);
-        }
-
-        return Parse(File.ReadAllText(path), path);
-    }
+    public static QwenImageTransformerConfig Load(string configOrFolder) => DiffusersConfigJson.Load<QwenImageTransformerConfig>(configOrFolder, "Qwen-Image transformer");
 
     /// <summary>Parses config JSON; <paramref name="source"/> names it in errors.</summary>
-    public static QwenImageTransformerConfig Parse(string json, string source = "config")
-    {
-        QwenImageTransformerConfig? config;
-        try
-        {
-            config = JsonSerializer.Deserialize<QwenImageTransformerConfig>(json, JsonOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"{source}: not a valid Qwen-Image transformer config ({e.Message}).", e);
-        }
-
-        if (config is null)
-        {
-            throw new FormatException($"{source}: empty config.");
-        }
-
-        config.Validate(source);
-        return config;
-    }
+    public static QwenImageTransformerConfig Parse(string json, string source = "config") => DiffusersConfigJson.Parse<QwenImageTransformerConfig>(json, source, "Qwen-Image transformer");
 
     /// <summary>Writes this config as diffusers-style JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+    public string ToJson() => DiffusersConfigJson.ToJson(this);
 
     /// <summary>Checks the values describe a buildable model; throws naming the field otherwise.</summary>
     public void Validate(string source = "config")
