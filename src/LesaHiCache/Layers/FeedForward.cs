@@ -10,10 +10,11 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>
 {
     private readonly TorchSharp.Modules.ModuleList<nn.Module> net;
 
-    /// <summary>Creates the MLP dim -> mult * dim -> dim.</summary>
-    public FeedForward(long dim, ModuleBuild build, int mult = 4) : base(nameof(FeedForward))
+    /// <summary>Creates the MLP dim -> hidden -> dim, hidden = <paramref name="innerDim"/> when given (diffusers' <c>inner_dim</c>), else mult * dim.</summary>
+    public FeedForward(long dim, ModuleBuild build, int mult = 4, long? innerDim = null) : base(nameof(FeedForward))
     {
-        net = nn.ModuleList<nn.Module>(new GeluProjection(dim, mult * dim, build), nn.Dropout(0.0), new LinearLayer(mult * dim, dim, build));
+        var hidden = innerDim ?? (mult * dim);
+        net = nn.ModuleList<nn.Module>(new GeluProjection(dim, hidden, build), nn.Dropout(0.0), new LinearLayer(hidden, dim, build));
         RegisterComponents();
     }
 
