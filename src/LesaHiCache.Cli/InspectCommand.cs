@@ -5,6 +5,7 @@ using LesaHiCache.Models;
 using LesaHiCache.Models.Flux;
 using LesaHiCache.Models.HunyuanVideo;
 using LesaHiCache.Models.QwenImage;
+using LesaHiCache.Models.Wan;
 
 namespace LesaHiCache.Cli;
 
@@ -14,7 +15,7 @@ internal static class InspectCommand
     public static Command Create()
     {
         var path = new Argument<string>("path") { Description = "A diffusers transformer config.json, or a folder holding one." };
-        var command = new Command("inspect", "Print a transformer's architecture and exact parameter count from its diffusers config (FLUX, Qwen-Image, HunyuanVideo; allocates no weights).") { path };
+        var command = new Command("inspect", "Print a transformer's architecture and exact parameter count from its diffusers config (FLUX, Qwen-Image, HunyuanVideo, Wan; allocates no weights).") { path };
         command.SetAction(parse => Run(parse.GetValue(path)!, Console.Out));
         return command;
     }
@@ -27,9 +28,10 @@ internal static class InspectCommand
         {
             QwenImageTransformerConfig.DiffusersClassName => RunQwenImage(file, output),
             HunyuanVideoTransformerConfig.DiffusersClassName => RunHunyuanVideo(file, output),
+            WanTransformerConfig.DiffusersClassName => RunWan(file, output),
             null or FluxTransformerConfig.DiffusersClassName => RunFlux(path, output),
             var other => throw new UsageException(
-                $"inspect: '{file}' describes a {other}; inspect knows {FluxTransformerConfig.DiffusersClassName}, {QwenImageTransformerConfig.DiffusersClassName} and {HunyuanVideoTransformerConfig.DiffusersClassName}."),
+                $"inspect: '{file}' describes a {other}; inspect knows {FluxTransformerConfig.DiffusersClassName}, {QwenImageTransformerConfig.DiffusersClassName}, {HunyuanVideoTransformerConfig.DiffusersClassName} and {WanTransformerConfig.DiffusersClassName}."),
         };
     }
 
@@ -74,6 +76,20 @@ internal static class InspectCommand
         output.WriteLine(string.Create(c, $"  blocks: {config.NumLayers} dual-stream + {config.NumSingleLayers} single-stream; text refiner: {config.NumRefinerLayers} blocks"));
         output.WriteLine(string.Create(c, $"  inputs: latents {config.InChannels} ch in ({config.PatchSizeT}, {config.PatchSize}, {config.PatchSize}) patches, text tokens {config.TextEmbedDim} ch, pooled {config.PooledProjectionDim}"));
         output.WriteLine(string.Create(c, $"  RoPE axes [{string.Join(", ", config.RopeAxesDim)}] (frame, row, column), theta {config.RopeTheta}, guidance embedding: {(config.GuidanceEmbeds ? "yes" : "no")}"));
+        WriteParameters(ParameterSummary.Of(model), output);
+        return 0;
+    }
+
+    private static int RunWan(string file, TextWriter output)
+    {
+        var config = Read(() => WanTransformerConfig.Load(file));
+        using var model = new WanTransformer(config, ModuleBuild.Meta);
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine(string.Create(c, $"Wan transformer ({WanTransformerConfig.DiffusersClassName}) from {file}"));
+        output.WriteLine(string.Create(c, $"  width {config.InnerDim} = {config.NumAttentionHeads} heads x {config.AttentionHeadDim}, FFN {config.FfnDim}"));
+        output.WriteLine(string.Create(c, $"  blocks: {config.NumLayers} (self-attention, cross-attention to the text, FFN)"));
+        output.WriteLine(string.Create(c, $"  inputs: latents {config.InChannels} ch in ({string.Join(", ", config.PatchSize)}) patches, text tokens {config.TextDim} ch"));
+        output.WriteLine(string.Create(c, $"  RoPE axes [{string.Join(", ", config.RopeAxesDims)}] (frame, row, column)"));
         WriteParameters(ParameterSummary.Of(model), output);
         return 0;
     }

@@ -40,6 +40,16 @@ public class InspectCommandTests
     }
 
     [Fact]
+    public void Inspect_RecognisesAWanConfig()
+    {
+        using var output = new StringWriter();
+        Assert.Equal(0, InspectCommand.Run(Path.Combine(TestConfigs.FixturesFolder, "wan2.1-t2v-1.3b.transformer.config.json"), output));
+        var text = output.ToString();
+        Assert.Contains("Wan transformer (WanTransformer3DModel)", text, StringComparison.Ordinal);
+        Assert.Matches(@"total\s+1,418,996,800", text);
+    }
+
+    [Fact]
     public void Inspect_RefusesAClassItDoesNotKnow_NamingIt()
     {
         var folder = Directory.CreateTempSubdirectory("lesa-inspect-");

@@ -224,40 +224,18 @@ public sealed class WanTransformerTests : IDisposable
     [InlineData(CacheLevel.Model, 1)]
     public void ForecastSteps_RunNoAttentionAndNoFeedForward_AndStayCloseToUncached(CacheLevel level, int items)
     {
-        var counts = new Dictionary<string, int>();
-        var hooks = transformer.named_modules()
-            .Where(m => m.name.EndsWith("attn1.to_q", StringComparison.Ordinal) || m.name.EndsWith("attn2.to_q", StringComparison.Ordinal) || m.name.EndsWith("ffn.net.2", StringComparison.Ordinal))
-            .Select(m =>
-            {
-                counts[m.name] = 0;
-                return ((LinearLayer)m.module).register_forward_hook((module, input, output) =>
-                {
-                    counts[m.name]++;
-                    return output;
-                });
-            })
-            .ToList();
-        try
-        {
-            using var reference = Generate(null);
-            Assert.Equal(6, counts.Count); // 2 blocks x (attn1.to_q, attn2.to_q, ffn.net.2)
-            Assert.All(counts, c => Assert.Equal(Steps, c.Value));
-            foreach (var key in counts.Keys)
-            {
-                counts[key] = 0;
-            }
+        using var counter = new ProjectionCounter(transformer, "attn1.to_q", "attn2.to_q", "ffn.net.2");
+        using var reference = Generate(null);
+        Assert.Equal(6, counter.Counts.Count); // 2 blocks x (attn1.to_q, attn2.to_q, ffn.net.2)
+        Assert.All(counter.Counts, c => Assert.Equal(Steps, c.Value));
+        counter.Reset();
 
-            using var session = new CacheSession(new CacheConfig { Level = level, Forecaster = () => new TaylorSeer(2), Schedule = new FixedIntervalSchedule(4, warmup: 3) });
-            using var cached = Generate(session);
-            Assert.All(counts, c => Assert.Equal(session.Statistics.FullSteps.Count, c.Value)); // one batched CFG call per full step, none on forecast steps
-            Assert.Equal(12, session.Statistics.ForecastSteps.Count);
-            Assert.Equal(items, session.Statistics.Items); // module: 3 branches per block (self-attention, cross-attention, FFN); model: the stack's output
-            using var error = (cached - reference).abs().mean() / reference.abs().mean();
-            Assert.InRange(error.item<float>(), 1e-6, 0.2);
-        }
-        finally
-        {
-            hooks.ForEach(h => h.remove());
-        }
+        using var session = new CacheSession(new CacheConfig { Level = level, Forecaster = () => new TaylorSeer(2), Schedule = new FixedIntervalSchedule(4, warmup: 3) });
+        using var cached = Generate(session);
+        Assert.All(counter.Counts, c => Assert.Equal(session.Statistics.FullSteps.Count, c.Value)); // one batched CFG call per full step, none on forecast steps
+        Assert.Equal(12, session.Statistics.ForecastSteps.Count);
+        Assert.Equal(items, session.Statistics.Items); // module: 3 branches per block (self-attention, cross-attention, FFN); model: the stack's output
+        using var error = (cached - reference).abs().mean() / reference.abs().mean();
+        Assert.InRange(error.item<float>(), 1e-6, 0.2);
     }
 }

@@ -61,29 +61,11 @@ public sealed class WanTransformer : nn.Module<WanTransformerInput, Tensor>
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         var config = WanTransformerConfig.Load(folder);
-        var model = new WanTransformer(config, new ModuleBuild(device ?? CPU, dtype, Initialize: false));
-        try
-        {
-            WeightsLoader.Load(model, folder, options);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-
-        model.eval();
-        return model;
+        return PretrainedWeights.Load(folder, () => new WanTransformer(config, new ModuleBuild(device ?? CPU, dtype, Initialize: false)), options);
     }
 
     /// <summary>Writes config.json and the weights (diffusers layout) into <paramref name="folder"/>.</summary>
-    public WeightsSaveResult SavePretrained(string folder, WeightsSaveOptions? options = null)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(folder);
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "config.json"), Config.ToJson());
-        return WeightsSaver.Save(this, folder, options);
-    }
+    public WeightsSaveResult SavePretrained(string folder, WeightsSaveOptions? options = null) => PretrainedWeights.Save(this, folder, Config.ToJson(), options);
 
     /// <summary>The architecture.</summary>
     public WanTransformerConfig Config { get; }

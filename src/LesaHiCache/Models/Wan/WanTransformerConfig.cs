@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace LesaHiCache.Models.Wan;
@@ -9,19 +8,13 @@ namespace LesaHiCache.Models.Wan;
 /// text-to-video model is built: the image-to-video fields (<c>image_dim</c>,
 /// <c>added_kv_proj_dim</c>, <c>pos_embed_seq_len</c>) are read and refused unless null.
 /// </summary>
-public sealed record WanTransformerConfig
+public sealed record WanTransformerConfig : IDiffusersConfig
 {
     /// <summary>The diffusers class name this config describes.</summary>
     public const string DiffusersClassName = "WanTransformer3DModel";
 
     /// <summary>The only query/key normalisation diffusers builds: RMSNorm over all heads together.</summary>
     public const string RmsNormAcrossHeads = "rms_norm_across_heads";
-
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
 
     /// <summary>diffusers class name; null when the file does not say.</summary>
     [JsonPropertyName("_class_name")]
@@ -116,42 +109,13 @@ public sealed record WanTransformerConfig
     }
 
     /// <summary>Reads a config from a <c>config.json</c> path or a folder holding one.</summary>
-    public static WanTransformerConfig Load(string configOrFolder)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(configOrFolder);
-        var path = Directory.Exists(configOrFolder) ? Path.Combine(configOrFolder, "config.json") : configOrFolder;
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"No Wan transformer config at '{path}'.", path);
-        }
-
-        return Parse(File.ReadAllText(path), path);
-    }
+    public static WanTransformerConfig Load(string configOrFolder) => DiffusersConfigJson.Load<WanTransformerConfig>(configOrFolder, "Wan transformer");
 
     /// <summary>Parses config JSON; <paramref name="source"/> names it in errors.</summary>
-    public static WanTransformerConfig Parse(string json, string source = "config")
-    {
-        WanTransformerConfig? config;
-        try
-        {
-            config = JsonSerializer.Deserialize<WanTransformerConfig>(json, JsonOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"{source}: not a valid Wan transformer config ({e.Message}).", e);
-        }
-
-        if (config is null)
-        {
-            throw new FormatException($"{source}: empty config.");
-        }
-
-        config.Validate(source);
-        return config;
-    }
+    public static WanTransformerConfig Parse(string json, string source = "config") => DiffusersConfigJson.Parse<WanTransformerConfig>(json, source, "Wan transformer");
 
     /// <summary>Writes this config as diffusers-style JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+    public string ToJson() => DiffusersConfigJson.ToJson(this);
 
     /// <summary>Checks the values describe a buildable model; throws naming the field otherwise.</summary>
     public void Validate(string source = "config")
