@@ -138,6 +138,38 @@ public sealed class QwenImageTransformerTests : IDisposable
         Assert.Contains("_class_name", Assert.Throws<FormatException>(() => QwenImageTransformerConfig.Parse("""{"_class_name": "FluxTransformer2DModel"}""")).Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Lesa_AtModelLevel_ForecastsWithAPredictorOfThisModel_AndShadowStepsChangeNothing()
+    {
+        var schedule = new FixedIntervalSchedule(4, warmup: 3);
+        var times = new FlowMatchSchedule(Steps, TimestepShift.FluxDynamic, 12).Times.ToArray();
+        manual_seed(12);
+        using var predictor = new LesaHiCache.Lesa.LesaPredictor(
+            new LesaHiCache.Lesa.LesaPredictorInfo
+            {
+                ModelFingerprint = LesaHiCache.Lesa.ModelFingerprint.Of(transformer),
+                Steps = Steps,
+                Times = times,
+                Schedule = schedule.Name,
+                FullSteps = LesaHiCache.Lesa.LesaPredictor.FullStepsOf(schedule, times),
+                Config = new LesaHiCache.Lesa.LesaConfig { GainWidths = [8, 8] },
+                CfgExperts = LesaHiCache.Lesa.LesaCfgExperts.PerHalf,
+            },
+            ModuleBuild.Cpu);
+        using var plain = new CacheSession(predictor.CacheConfig());
+        using var shadowed = new CacheSession(predictor.CacheConfig() with { ShadowSteps = new HashSet<int> { 4, 5, 9 } });
+        using var expected = Generate(plain);
+        using var actual = Generate(shadowed);
+        Assert.Equal(12, plain.Statistics.ForecastSteps.Count);
+        Assert.True(actual.eq(expected).all().item<bool>());
+        Assert.Equal(3, shadowed.Statistics.ShadowErrors.Count);
+
+        manual_seed(7);
+        using var other = new QwenImageTransformer(Tiny(layers: 2));
+        using var again = new CacheSession(predictor.CacheConfig());
+        Assert.Throws<LesaHiCache.Lesa.LesaPredictorMismatchException>(() => Generate(again, other).Dispose());
+    }
+
     [Theory]
     [InlineData(CacheLevel.Module)]
     [InlineData(CacheLevel.Model)]
