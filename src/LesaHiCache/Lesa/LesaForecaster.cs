@@ -52,6 +52,10 @@ public sealed class LesaForecaster : IFeatureForecaster
     public int ItemCount => items.Count;
 
     /// <inheritdoc />
+    public long StateBytesPerItem(long itemElements, ScalarType featureType) =>
+        (long)predictor.Info.Config.MaxHistory * itemElements * DTypes.ElementSize(Options.StateDType);
+
+    /// <inheritdoc />
     public void BeginGeneration(GenerationInfo generation)
     {
         ArgumentNullException.ThrowIfNull(generation);

@@ -321,6 +321,23 @@ public sealed class FluxCachingTests : IDisposable
         Assert.Equal([0, 1, 2, 3], clean.Statistics.FullSteps);
     }
 
+    [Theory]
+    [InlineData(CacheLevel.Module, 0)]
+    [InlineData(CacheLevel.Module, 2)]
+    [InlineData(CacheLevel.Model, 1)]
+    [InlineData(CacheLevel.Block, 2)]
+    public void TheMemoryPlan_IsThePeakTheSessionMeasures(CacheLevel level, int order)
+    {
+        // Batch 2 with batched CFG: one call of 4 rows per step, 16 image tokens, width 16.
+        using var session = new CacheSession(Config(level, new FixedIntervalSchedule(7, warmup: 3), () => new TaylorSeer(order)));
+        using var result = Generate(session);
+        var plan = transformer.CacheMemory(level, rows: 4, tokens: 16);
+        using var forecaster = new TaylorSeer(order);
+        Assert.Equal(session.Statistics.Items, plan.Items);
+        Assert.Equal(session.Statistics.PeakCacheBytes, plan.PeakBytes(forecaster, ScalarType.Float32));
+        Assert.Equal((order + 1) * 4 * 16 * 16 * 4L * plan.Items, plan.PeakBytes(forecaster, ScalarType.Float32)); // (order + 1) float32 copies of each item
+    }
+
     [Fact]
     public void AddGatedForecast_OnAFullStep_IsRefused()
     {

@@ -50,6 +50,29 @@ public class InspectCommandTests
     }
 
     [Fact]
+    public void Inspect_WithASize_PrintsTheCacheMemoryOfAGeneration()
+    {
+        using var output = new StringWriter();
+        using var stderr = new StringWriter();
+        var exit = CliApp.Run(["inspect", Path.Combine(TestConfigs.FixturesFolder, "flux1-dev.transformer.config.json"), "--height", "1024", "--width", "1024"], stderr);
+        Assert.Equal(0, exit);
+        Assert.Equal(0, InspectCommand.Run(Path.Combine(TestConfigs.FixturesFolder, "flux1-dev.transformer.config.json"), output, new MemoryQuery(1024, 1024, 1, 1, null)));
+        var text = output.ToString();
+        // Module level: 19 x 2 + 38 items of [1, 4096, 3072] float32; FORA keeps one copy (3.56 GiB), TaylorSeer 2 three.
+        Assert.Matches(@"module\s+76\s+3\.56 GiB\s+7\.12 GiB\s+10\.69 GiB", text);
+        Assert.Matches(@"model\s+1\s+48\.0 MiB", text);
+        Assert.Contains("must be a multiple of 16", RunError("inspect", Path.Combine(TestConfigs.FixturesFolder, "flux1-dev.transformer.config.json"), "--height", "1000", "--width", "1024"), StringComparison.Ordinal);
+        Assert.Contains("--height and --width go together", RunError("inspect", Path.Combine(TestConfigs.FixturesFolder, "flux1-dev.transformer.config.json"), "--height", "1024"), StringComparison.Ordinal);
+    }
+
+    private static string RunError(params string[] args)
+    {
+        using var stderr = new StringWriter();
+        Assert.Equal(2, CliApp.Run(args, stderr));
+        return stderr.ToString();
+    }
+
+    [Fact]
     public void Inspect_RefusesAClassItDoesNotKnow_NamingIt()
     {
         var folder = Directory.CreateTempSubdirectory("lesa-inspect-");

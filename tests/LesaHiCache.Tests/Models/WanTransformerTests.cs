@@ -220,6 +220,20 @@ public sealed class WanTransformerTests : IDisposable
     }
 
     [Theory]
+    [InlineData(CacheLevel.Module)]
+    [InlineData(CacheLevel.Model)]
+    public void TheMemoryPlan_IsThePeakTheSessionMeasures(CacheLevel level)
+    {
+        // Two clips of 12 tokens with CFG: 4 rows per step in all.
+        using var session = new CacheSession(new CacheConfig { Level = level, Forecaster = () => new HiCache(2, 0.5), Schedule = new FixedIntervalSchedule(4, warmup: 3) });
+        using var cached = Generate(session);
+        using var forecaster = new HiCache(2, 0.5);
+        var plan = transformer.CacheMemory(level, rows: 4, tokens: 12);
+        Assert.Equal(session.Statistics.PeakCacheBytes, plan.PeakBytes(forecaster, ScalarType.Float32));
+        Assert.Equal(3L * 4 * 12 * transformer.Config.InnerDim * 4 * plan.Items, session.Statistics.PeakCacheBytes);
+    }
+
+    [Theory]
     [InlineData(CacheLevel.Module, 6)]
     [InlineData(CacheLevel.Model, 1)]
     public void ForecastSteps_RunNoAttentionAndNoFeedForward_AndStayCloseToUncached(CacheLevel level, int items)

@@ -61,6 +61,15 @@ public interface IFeatureForecaster : IDisposable
     void Reset();
 
     /// <summary>
+    /// The most bytes this forecaster holds for one item of <paramref name="itemElements"/> values
+    /// whose features come in <paramref name="featureType"/>: what its state allocates once full, for
+    /// planning cache memory (<see cref="CacheMemoryPlan"/>) before a generation.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The forecaster cannot say.</exception>
+    long StateBytesPerItem(long itemElements, ScalarType featureType) =>
+        throw new NotSupportedException($"The forecaster {Name} does not plan its memory.");
+
+    /// <summary>
     /// Called after <see cref="Reset"/> at the start of a generation with the sampler's times
     /// t_0 = 1 .. t_S = 0, the schedule's warm-up and the CFG layout, for forecasters that depend on
     /// them (the reference ladder's warm-up rule, LESA's gains and per-half experts).

@@ -42,6 +42,10 @@ public abstract class PolynomialForecaster : IFeatureForecaster
     public long StateBytes => items.Values.Sum(s => s.Bytes);
 
     /// <inheritdoc />
+    public long StateBytesPerItem(long itemElements, ScalarType featureType) =>
+        PolynomialState.KeptOutputs(Order) * itemElements * DTypes.ElementSize(Options.StateDType);
+
+    /// <inheritdoc />
     public int ItemCount => items.Count;
 
     /// <summary>Weights w_n of the Taylor coefficients a_0..a_{length-1} at distance <paramref name="k"/>.</summary>

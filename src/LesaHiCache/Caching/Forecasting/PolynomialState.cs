@@ -73,7 +73,7 @@ internal sealed class PolynomialState : IDisposable
         var updated = taylor.Count == 0 || order == 0 || !formsDifferences
             ? [fresh]
             : scheme == DerivativeScheme.Interpolating ? Interpolate(fresh, node, order) : Ladder(fresh, node, order);
-        Keep(features, order + 1);
+        Keep(features, KeptOutputs(order));
         // The output that dropped out is no longer part of the polynomial (its weights are zero up to rounding).
         taylor = updated.Select(t => t.Length > outputs.Count ? t[..outputs.Count] : t).ToList();
         nodes.Insert(0, node);
@@ -158,6 +158,9 @@ internal sealed class PolynomialState : IDisposable
 
         return result;
     }
+
+    /// <summary>Outputs kept for a polynomial of <paramref name="order"/>: the last order + 1 full steps.</summary>
+    public static int KeptOutputs(int order) => order + 1;
 
     /// <summary>Puts a copy of <paramref name="features"/> first, reusing the tensor of the output that drops out.</summary>
     private void Keep(Tensor features, int capacity)

@@ -31,6 +31,9 @@ internal sealed class FluxSingleTransformerBlock : nn.Module
     /// <summary>Slot of the fused projection over the image tokens, the block's one cached branch.</summary>
     public const int ImageFusedSlot = 0;
 
+    /// <summary>Branches the block hands to the cache at module level.</summary>
+    public const int CachedSlots = ImageFusedSlot + 1;
+
     /// <summary>Runs the block on the concatenated [text, image] tokens [B, L, C].</summary>
     public Tensor Forward(Tensor tokens, Tensor temb, RotaryTables rope)
     {

@@ -36,6 +36,9 @@ internal sealed class FluxTransformerBlock : nn.Module, IDualStreamBlock
     /// <summary>Slot of the image stream's MLP output among the block's cached branches.</summary>
     public const int ImageMlpSlot = 1;
 
+    /// <summary>Branches the block hands to the cache at module level.</summary>
+    public const int CachedSlots = ImageMlpSlot + 1;
+
     /// <summary>Runs the block; returns the updated (image, context) streams.</summary>
     public (Tensor Image, Tensor Context) Forward(Tensor image, Tensor context, Tensor temb, RotaryTables rope)
     {

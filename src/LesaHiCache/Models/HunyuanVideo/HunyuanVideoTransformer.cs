@@ -65,6 +65,14 @@ public sealed class HunyuanVideoTransformer : nn.Module<HunyuanVideoTransformerI
     /// <summary>Writes config.json and the weights (diffusers layout) into <paramref name="folder"/>.</summary>
     public WeightsSaveResult SavePretrained(string folder, WeightsSaveOptions? options = null) => PretrainedWeights.Save(this, folder, Config.ToJson(), options);
 
+    /// <summary>
+    /// What this model caches at <paramref name="level"/> for a generation whose calls of a step hold
+    /// <paramref name="rows"/> rows in all (images, twice with CFG) of <paramref name="tokens"/> image or
+    /// video tokens: multiply by a forecaster's per-item state with <see cref="CacheMemoryPlan.PeakBytes"/>.
+    /// </summary>
+    public CacheMemoryPlan CacheMemory(CacheLevel level, long rows, long tokens) => CacheMemoryPlan.For(
+        level, [.. Enumerable.Repeat(FluxTransformerBlock.CachedSlots, Config.NumLayers), .. Enumerable.Repeat(FluxSingleTransformerBlock.CachedSlots, Config.NumSingleLayers)], rows, tokens, Config.InnerDim);
+
     /// <summary>The architecture.</summary>
     public HunyuanVideoTransformerConfig Config { get; }
 

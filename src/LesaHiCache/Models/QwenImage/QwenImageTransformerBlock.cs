@@ -20,6 +20,9 @@ internal sealed class QwenImageTransformerBlock : nn.Module, IDualStreamBlock
     /// <summary>Slot of the image stream's MLP output among the block's cached branches.</summary>
     public const int ImageMlpSlot = 1;
 
+    /// <summary>Branches the block hands to the cache at module level.</summary>
+    public const int CachedSlots = ImageMlpSlot + 1;
+
     private readonly TorchSharp.Modules.ModuleList<nn.Module> img_mod;
     private readonly FluxAttention attn;
     private readonly FeedForward img_mlp;

@@ -26,6 +26,9 @@ internal sealed class WanTransformerBlock : nn.Module
     /// <summary>Slot of the feed-forward output.</summary>
     public const int FeedForwardSlot = 2;
 
+    /// <summary>Branches the block hands to the cache at module level.</summary>
+    public const int CachedSlots = FeedForwardSlot + 1;
+
     private readonly WanLayerNorm norm1;
     private readonly WanAttention attn1;
     private readonly WanAttention attn2;
