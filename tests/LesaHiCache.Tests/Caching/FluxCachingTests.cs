@@ -338,6 +338,23 @@ public sealed class FluxCachingTests : IDisposable
         Assert.Equal((order + 1) * 4 * 16 * 16 * 4L * plan.Items, plan.PeakBytes(forecaster, ScalarType.Float32)); // (order + 1) float32 copies of each item
     }
 
+    [Theory]
+    [InlineData(CacheLevel.Module)]
+    [InlineData(CacheLevel.Model)]
+    public void StateOnAnotherDevice_CpuToCpu_ForecastsTheSame(CacheLevel level)
+    {
+        // The copying path (state copied to its device, forecasts back) against the in-place one.
+        var schedule = new FixedIntervalSchedule(7, warmup: 3);
+        using var local = new CacheSession(Config(level, schedule, () => new TaylorSeer(2)));
+        using var offloaded = new CacheSession(Config(level, schedule, () => new TaylorSeer(2, new ForecasterOptions { StateDevice = CPU })));
+        using var expected = Generate(local);
+        using var actual = Generate(offloaded);
+        using var error = (actual - expected).abs().max();
+        Assert.True(error.item<float>() < 1e-5f);
+        Assert.Equal(local.Statistics.PeakCacheBytes, offloaded.Statistics.PeakCacheBytes);
+        Assert.Equal(local.Statistics.ForecastSteps, offloaded.Statistics.ForecastSteps);
+    }
+
     [Fact]
     public void AddGatedForecast_OnAFullStep_IsRefused()
     {

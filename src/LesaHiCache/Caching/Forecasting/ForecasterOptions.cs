@@ -11,6 +11,14 @@ public sealed record ForecasterOptions
     /// <summary>Dtype of the kept state (float32 even when the model runs in bf16/fp16).</summary>
     public ScalarType StateDType { get; init; } = ScalarType.Float32;
 
+    /// <summary>
+    /// Where the kept state lives; null (default): on the features' device. Another device (the CPU
+    /// while the model runs on a GPU) trades the state's memory for a copy of each full step's output
+    /// there and of each forecast back: the polynomial forecasters then forecast on that device (any
+    /// explicit device, the features' own included, takes this path).
+    /// </summary>
+    public Device? StateDevice { get; init; }
+
     /// <summary>Unit of the distances between steps.</summary>
     public DistanceUnit Distance { get; init; } = DistanceUnit.Steps;
 

@@ -64,7 +64,7 @@ public abstract class PolynomialForecaster : IFeatureForecaster
         ArgumentNullException.ThrowIfNull(features);
         if (!items.TryGetValue(item, out var state))
         {
-            state = new PolynomialState(features.dtype, Options.StateDType);
+            state = new PolynomialState(features.dtype, Options.StateDType, features.device, Options.StateDevice);
             items[item] = state;
         }
 
@@ -123,6 +123,14 @@ public abstract class PolynomialForecaster : IFeatureForecaster
             }
         }
 
+        if (state.Offloaded)
+        {
+            using (result)
+            {
+                return result.to(state.FeatureType, state.FeatureDevice);
+            }
+        }
+
         return result.dtype == state.FeatureType ? result : ConvertAndDispose(result, state.FeatureType);
     }
 
@@ -137,7 +145,7 @@ public abstract class PolynomialForecaster : IFeatureForecaster
         ArgumentNullException.ThrowIfNull(scale);
         var state = StateOf(item);
         using var _ = no_grad();
-        if (target.dtype != state.StateType)
+        if (target.dtype != state.StateType || state.Offloaded)
         {
             using var forecast = Forecast(item, position);
             target.addcmul_(scale, forecast, Scalars.One);

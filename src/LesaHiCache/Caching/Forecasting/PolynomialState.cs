@@ -4,7 +4,7 @@ namespace LesaHiCache.Caching.Forecasting;
 
 /// <summary>
 /// One item's state: the outputs of its last order + 1 full steps (newest first, in the state dtype
-/// on the features' device) and the Taylor coefficients a_n = D_n / n! at the last full step, kept
+/// on the state device, by default the features') and the Taylor coefficients a_n = D_n / n! at the last full step, kept
 /// as weights over those outputs (a_n = sum_j A[n][j] F_j, in double precision). Both derivative
 /// schemes are linear in the outputs, so a full step only copies its output into the tensor of the
 /// output that drops out, and a forecast sum_n c_n a_n is one weighted sum of the kept outputs.
@@ -15,13 +15,25 @@ internal sealed class PolynomialState : IDisposable
     private readonly List<double> nodes = []; // their coordinates, newest first
     private List<double[]> taylor = []; // taylor[n][j]: weight of outputs[j] in a_n
 
-    public PolynomialState(ScalarType featureType, ScalarType stateType)
+    public PolynomialState(ScalarType featureType, ScalarType stateType, Device featureDevice, Device? stateDevice)
     {
         FeatureType = featureType;
         StateType = stateType;
+        FeatureDevice = featureDevice;
+        StateDevice = stateDevice ?? featureDevice;
+        Offloaded = stateDevice is not null;
     }
 
     public ScalarType FeatureType { get; }
+
+    /// <summary>Where the features come from and forecasts go.</summary>
+    public Device FeatureDevice { get; }
+
+    /// <summary>Where the kept outputs live.</summary>
+    public Device StateDevice { get; }
+
+    /// <summary>Whether a state device was chosen: outputs are copied there and forecasts back (even to and from the same device).</summary>
+    public bool Offloaded { get; }
 
     public ScalarType StateType { get; }
 
@@ -176,7 +188,7 @@ internal sealed class PolynomialState : IDisposable
         }
 
         using var detached = features.detach();
-        outputs.Insert(0, detached.to_type(StateType, copy: true).DetachFromDisposeScope());
+        outputs.Insert(0, detached.to(StateType, StateDevice, copy: true).DetachFromDisposeScope());
     }
 
     private static double[] UnitAtFront(int length)
