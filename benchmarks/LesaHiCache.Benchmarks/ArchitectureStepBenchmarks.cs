@@ -20,16 +20,12 @@ namespace LesaHiCache.Benchmarks;
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 15, invocationCount: 1)]
 [MedianColumn]
-public class ArchitectureStepBenchmarks
+public class ArchitectureStepBenchmarks : CachedStepBenchmark
 {
-    private const int Warmup = 4;
-    private const int Measured = 6;
     private IDisposable? model;
-    private IFlowModel flow = null!;
-    private CacheSession session = null!;
-    private Tensor latents = null!;
-    private TextConditioning text = null!;
-    private IReadOnlyList<double> times = null!;
+
+    /// <summary>The small FLUX config (also of <see cref="StateDeviceBenchmarks"/>).</summary>
+    public static FluxTransformerConfig SmallFlux { get; } = new() { InChannels = 16, NumLayers = 2, NumSingleLayers = 4, AttentionHeadDim = 64, NumAttentionHeads = 6, JointAttentionDim = 128, PooledProjectionDim = 64, AxesDimsRope = [8, 28, 28] };
 
     [Params("flux", "qwen-image", "hunyuan-video", "wan")]
     public string Architecture { get; set; } = "flux";
@@ -39,35 +35,19 @@ public class ArchitectureStepBenchmarks
     {
         set_num_threads(Environment.ProcessorCount);
         manual_seed(0);
-        times = new FlowMatchSchedule(50, TimestepShift.None, 256).Times;
+        Times = new FlowMatchSchedule(50, TimestepShift.None, 256).Times;
         var generator = new TorchSharp.torch.Generator(1);
-        switch (Architecture)
+        Latents = randn([2, 256, 16], generator: generator);
+        using var tokens = randn([2, 16, 128], generator: generator);
+        using var pooled = randn([2, 64], generator: generator);
+        (model, Text) = Architecture switch
         {
-            case "flux":
-                model = new FluxTransformer(new FluxTransformerConfig { InChannels = 16, NumLayers = 2, NumSingleLayers = 4, AttentionHeadDim = 64, NumAttentionHeads = 6, JointAttentionDim = 128, PooledProjectionDim = 64, AxesDimsRope = [8, 28, 28] });
-                latents = randn([2, 256, 16], generator: generator);
-                text = new TextConditioning(randn([2, 16, 128], generator: generator), randn([2, 64], generator: generator));
-                break;
-            case "qwen-image":
-                model = new QwenImageTransformer(new QwenImageTransformerConfig { InChannels = 16, OutChannels = 4, NumLayers = 6, AttentionHeadDim = 64, NumAttentionHeads = 6, JointAttentionDim = 128, AxesDimsRope = [8, 28, 28] });
-                latents = randn([2, 256, 16], generator: generator);
-                text = QwenImageFlowModel.Text(randn([2, 16, 128], generator: generator));
-                break;
-            case "hunyuan-video":
-                model = new HunyuanVideoTransformer(new HunyuanVideoTransformerConfig { InChannels = 4, OutChannels = 4, NumLayers = 2, NumSingleLayers = 4, NumRefinerLayers = 1, AttentionHeadDim = 64, NumAttentionHeads = 6, TextEmbedDim = 128, PooledProjectionDim = 64, RopeAxesDim = [8, 28, 28] });
-                latents = randn([2, 256, 16], generator: generator);
-                text = new TextConditioning(randn([2, 16, 128], generator: generator), randn([2, 64], generator: generator));
-                break;
-            case "wan":
-                var wan = new WanTransformerConfig { InChannels = 4, OutChannels = 4, NumLayers = 6, AttentionHeadDim = 64, NumAttentionHeads = 6, TextDim = 128, FfnDim = 1536 };
-                model = new WanTransformer(wan);
-                latents = randn([2, 256, 16], generator: generator);
-                text = WanFlowModel.Text(randn([2, 16, 128], generator: generator));
-                break;
-            default:
-                throw new ArgumentException($"Unknown architecture '{Architecture}'.");
-        }
-
+            "flux" => ((IDisposable)new FluxTransformer(SmallFlux), new TextConditioning(tokens.clone(), pooled.clone())),
+            "qwen-image" => (new QwenImageTransformer(new QwenImageTransformerConfig { InChannels = 16, OutChannels = 4, NumLayers = 6, AttentionHeadDim = 64, NumAttentionHeads = 6, JointAttentionDim = 128, AxesDimsRope = [8, 28, 28] }), QwenImageFlowModel.Text(tokens.clone())),
+            "hunyuan-video" => (new HunyuanVideoTransformer(new HunyuanVideoTransformerConfig { InChannels = 4, OutChannels = 4, NumLayers = 2, NumSingleLayers = 4, NumRefinerLayers = 1, AttentionHeadDim = 64, NumAttentionHeads = 6, TextEmbedDim = 128, PooledProjectionDim = 64, RopeAxesDim = [8, 28, 28] }), new TextConditioning(tokens.clone(), pooled.clone())),
+            "wan" => (new WanTransformer(new WanTransformerConfig { InChannels = 4, OutChannels = 4, NumLayers = 6, AttentionHeadDim = 64, NumAttentionHeads = 6, TextDim = 128, FfnDim = 1536 }), WanFlowModel.Text(tokens.clone())),
+            _ => throw new ArgumentException($"Unknown architecture '{Architecture}'."),
+        };
         ((nn.Module)model).eval();
     }
 
@@ -75,54 +55,20 @@ public class ArchitectureStepBenchmarks
     public void Cleanup()
     {
         model?.Dispose();
-        latents.Dispose();
-        text.Tokens.Dispose();
-        text.Pooled.Dispose();
+        Latents.Dispose();
+        Text.Tokens.Dispose();
+        Text.Pooled.Dispose();
     }
 
-    [IterationSetup(Target = nameof(FullSteps))]
-    public void BeforeFull() => Prepare(forecast: false);
+    protected override CacheConfig Config(ICacheSchedule schedule) =>
+        new() { Level = CacheLevel.Module, Forecaster = () => new HiCache(2, 0.5), Schedule = schedule };
 
-    [IterationSetup(Target = nameof(ForecastSteps))]
-    public void BeforeForecast() => Prepare(forecast: true);
-
-    [IterationCleanup]
-    public void AfterIteration()
+    protected override IFlowModel Flow(CacheSession cache) => model switch
     {
-        flow.EndGeneration();
-        ((IDisposable)flow).Dispose();
-        session.Dispose();
-    }
-
-    [Benchmark(Baseline = true, OperationsPerInvoke = Measured)]
-    public void FullSteps() => Steps(Warmup, Measured);
-
-    [Benchmark(OperationsPerInvoke = Measured)]
-    public void ForecastSteps() => Steps(Warmup, Measured);
-
-    private void Steps(int first, int count)
-    {
-        using var _ = no_grad();
-        for (var s = first; s < first + count; s++)
-        {
-            flow.BeginStep(s);
-            using var velocity = flow.Velocity(latents, times[s], text);
-        }
-    }
-
-    private void Prepare(bool forecast)
-    {
-        var full = forecast ? Enumerable.Range(0, Warmup) : Enumerable.Range(0, Warmup + Measured);
-        session = new CacheSession(new CacheConfig { Level = CacheLevel.Module, Forecaster = () => new HiCache(2, 0.5), Schedule = new StepMaskSchedule(full) });
-        flow = model switch
-        {
-            FluxTransformer f => new FluxFlowModel(f, 16, 16, cache: session),
-            QwenImageTransformer q => new QwenImageFlowModel(q, 16, 16, session),
-            HunyuanVideoTransformer h => new HunyuanVideoFlowModel(h, 4, 8, 8, cache: session),
-            WanTransformer w => new WanFlowModel(w, 4, 8, 8, session),
-            _ => throw new InvalidOperationException("No model."),
-        };
-        flow.BeginGeneration(times, 2, CfgLayout.None);
-        Steps(0, Warmup);
-    }
+        FluxTransformer f => new FluxFlowModel(f, 16, 16, cache: cache),
+        QwenImageTransformer q => new QwenImageFlowModel(q, 16, 16, cache),
+        HunyuanVideoTransformer h => new HunyuanVideoFlowModel(h, 4, 8, 8, cache: cache),
+        WanTransformer w => new WanFlowModel(w, 4, 8, 8, cache),
+        _ => throw new InvalidOperationException("No model."),
+    };
 }

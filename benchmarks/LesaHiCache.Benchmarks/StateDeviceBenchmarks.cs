@@ -16,16 +16,9 @@ namespace LesaHiCache.Benchmarks;
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 15, invocationCount: 1)]
 [MedianColumn]
-public class StateDeviceBenchmarks
+public class StateDeviceBenchmarks : CachedStepBenchmark
 {
-    private const int Warmup = 4;
-    private const int Measured = 6;
     private FluxTransformer transformer = null!;
-    private FluxFlowModel flow = null!;
-    private CacheSession session = null!;
-    private Tensor latents = null!;
-    private TextConditioning text = null!;
-    private IReadOnlyList<double> times = null!;
 
     [Params("features", "cpu")]
     public string StateDevice { get; set; } = "features";
@@ -35,60 +28,28 @@ public class StateDeviceBenchmarks
     {
         set_num_threads(Environment.ProcessorCount);
         manual_seed(0);
-        times = new FlowMatchSchedule(50, TimestepShift.None, 256).Times;
+        Times = new FlowMatchSchedule(50, TimestepShift.None, 256).Times;
         var generator = new TorchSharp.torch.Generator(1);
-        transformer = new FluxTransformer(new FluxTransformerConfig { InChannels = 16, NumLayers = 2, NumSingleLayers = 4, AttentionHeadDim = 64, NumAttentionHeads = 6, JointAttentionDim = 128, PooledProjectionDim = 64, AxesDimsRope = [8, 28, 28] });
+        transformer = new FluxTransformer(ArchitectureStepBenchmarks.SmallFlux);
         transformer.eval();
-        latents = randn([2, 256, 16], generator: generator);
-        text = new TextConditioning(randn([2, 16, 128], generator: generator), randn([2, 64], generator: generator));
+        Latents = randn([2, 256, 16], generator: generator);
+        Text = new TextConditioning(randn([2, 16, 128], generator: generator), randn([2, 64], generator: generator));
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
         transformer.Dispose();
-        latents.Dispose();
-        text.Tokens.Dispose();
-        text.Pooled.Dispose();
+        Latents.Dispose();
+        Text.Tokens.Dispose();
+        Text.Pooled.Dispose();
     }
 
-    [IterationSetup(Target = nameof(FullSteps))]
-    public void BeforeFull() => Prepare(forecast: false);
-
-    [IterationSetup(Target = nameof(ForecastSteps))]
-    public void BeforeForecast() => Prepare(forecast: true);
-
-    [IterationCleanup]
-    public void AfterIteration()
-    {
-        flow.EndGeneration();
-        flow.Dispose();
-        session.Dispose();
-    }
-
-    [Benchmark(Baseline = true, OperationsPerInvoke = Measured)]
-    public void FullSteps() => Steps(Warmup, Measured);
-
-    [Benchmark(OperationsPerInvoke = Measured)]
-    public void ForecastSteps() => Steps(Warmup, Measured);
-
-    private void Steps(int first, int count)
-    {
-        using var _ = no_grad();
-        for (var s = first; s < first + count; s++)
-        {
-            flow.BeginStep(s);
-            using var velocity = flow.Velocity(latents, times[s], text);
-        }
-    }
-
-    private void Prepare(bool forecast)
+    protected override CacheConfig Config(ICacheSchedule schedule)
     {
         var options = new ForecasterOptions { StateDevice = StateDevice == "cpu" ? CPU : null };
-        var full = forecast ? Enumerable.Range(0, Warmup) : Enumerable.Range(0, Warmup + Measured);
-        session = new CacheSession(new CacheConfig { Level = CacheLevel.Module, Forecaster = () => new TaylorSeer(2, options), Schedule = new StepMaskSchedule(full) });
-        flow = new FluxFlowModel(transformer, 16, 16, cache: session);
-        flow.BeginGeneration(times, 2, CfgLayout.None);
-        Steps(0, Warmup);
+        return new CacheConfig { Level = CacheLevel.Module, Forecaster = () => new TaylorSeer(2, options), Schedule = schedule };
     }
+
+    protected override IFlowModel Flow(CacheSession cache) => new FluxFlowModel(transformer, 16, 16, cache: cache);
 }

@@ -15,81 +15,41 @@ namespace LesaHiCache.Benchmarks;
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 20, invocationCount: 1)]
 [MedianColumn]
-public class StepCostBenchmarks
+public class StepCostBenchmarks : CachedStepBenchmark
 {
-    private const int Warmup = 4;
-    private const int Measured = 6;
     private BundledModelFixture fixture = null!;
-    private CacheSession session = null!;
-    private FluxFlowModel flow = null!;
-    private Tensor latents = null!;
-    private TextConditioning both = null!;
-    private IReadOnlyList<double> times = null!;
 
     /// <summary>Level and forecaster, e.g. "module:hicache" (LESA is a model-level forecaster).</summary>
     [Params("module:hicache", "module:fora", "model:hicache", "model:fora", "model:lesa")]
     public string Case { get; set; } = "module:hicache";
 
+    protected override long Images => 8;
+
+    protected override CfgLayout Cfg => CfgLayout.BatchedHalves;
+
     [GlobalSetup]
     public void Setup()
     {
         fixture = new BundledModelFixture(batch: 8);
-        latents = cat([fixture.Noise, fixture.Noise]);
-        both = TextConditioning.Concat(fixture.NullText.ExpandTo(8), fixture.Text);
-        times = new FlowMatchSchedule(50, TimestepShift.FluxDynamic, 64).Times;
+        Latents = cat([fixture.Noise, fixture.Noise]);
+        Text = TextConditioning.Concat(fixture.NullText.ExpandTo(8), fixture.Text);
+        Times = new FlowMatchSchedule(50, TimestepShift.FluxDynamic, 64).Times;
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
         fixture.Dispose();
-        latents.Dispose();
-        both.Tokens.Dispose();
-        both.Pooled.Dispose();
+        Latents.Dispose();
+        Text.Tokens.Dispose();
+        Text.Pooled.Dispose();
     }
 
-    [IterationSetup(Target = nameof(FullSteps))]
-    public void BeforeFull() => Prepare(forecast: false);
-
-    [IterationSetup(Target = nameof(ForecastSteps))]
-    public void BeforeForecast() => Prepare(forecast: true);
-
-    [IterationCleanup]
-    public void AfterIteration()
-    {
-        flow.EndGeneration();
-        flow.Dispose();
-        session.Dispose();
-    }
-
-    [Benchmark(Baseline = true, OperationsPerInvoke = Measured)]
-    public void FullSteps() => Steps(Warmup, Measured);
-
-    [Benchmark(OperationsPerInvoke = Measured)]
-    public void ForecastSteps() => Steps(Warmup, Measured);
-
-    private void Steps(int first, int count)
-    {
-        using var _ = no_grad();
-        for (var s = first; s < first + count; s++)
-        {
-            flow.BeginStep(s);
-            using var velocity = flow.Velocity(latents, times[s], both);
-        }
-    }
-
-    private void Prepare(bool forecast)
+    protected override CacheConfig Config(ICacheSchedule schedule)
     {
         var parts = Case.Split(':');
-        session = new CacheSession(BenchmarkMethods.Config(
-            parts[1],
-            parts[0],
-            fixture,
-            fullSteps: 10,
-            new StepMaskSchedule(forecast ? Enumerable.Range(0, Warmup) : Enumerable.Range(0, Warmup + Measured))));
-        flow = fixture.Flow(session);
-        // Through the flow model, as the sampler drives it (the conditioning table included).
-        flow.BeginGeneration(times, 8, CfgLayout.BatchedHalves);
-        Steps(0, Warmup);
+        return BenchmarkMethods.Config(parts[1], parts[0], fixture, fullSteps: 10, schedule);
     }
+
+    protected override IFlowModel Flow(CacheSession cache) => fixture.Flow(cache);
 }
