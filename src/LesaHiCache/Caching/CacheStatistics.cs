@@ -1,4 +1,5 @@
 using System.Globalization;
+using LesaHiCache.Evaluation;
 
 namespace LesaHiCache.Caching;
 
@@ -52,7 +53,7 @@ public sealed class CacheStatistics
         if (shadowErrors.Count > 0)
         {
             var errors = shadowErrors.Select(e => e.RelativeL1).Order().ToArray();
-            text.Append(c, $"; shadow rel L1 over {errors.Length}: min {errors[0]:G3}, P50 {Percentile(errors, 0.5):G3}, P95 {Percentile(errors, 0.95):G3}, max {errors[^1]:G3}");
+            text.Append(c, $"; shadow rel L1 over {errors.Length}: min {errors[0]:G3}, P50 {PairedSpeedup.Quantile(errors, 0.5):G3}, P95 {PairedSpeedup.Quantile(errors, 0.95):G3}, max {errors[^1]:G3}");
         }
 
         if (NonFinite is { } found)
@@ -61,15 +62,6 @@ public sealed class CacheStatistics
         }
 
         return text.ToString();
-    }
-
-    /// <summary>The <paramref name="q"/> quantile of sorted values, interpolated linearly between ranks.</summary>
-    private static double Percentile(double[] sorted, double q)
-    {
-        var rank = q * (sorted.Length - 1);
-        var low = (int)Math.Floor(rank);
-        var high = Math.Min(low + 1, sorted.Length - 1);
-        return sorted[low] + ((rank - low) * (sorted[high] - sorted[low]));
     }
 
     internal void Record(int step, bool full) => (full ? fullSteps : forecastSteps).Add(step);

@@ -29,6 +29,13 @@ public sealed record TextConditioning(Tensor Tokens, Tensor Pooled)
         return new TextConditioning(Tokens.expand(batch, -1, -1), Pooled.expand(batch, -1));
     }
 
+    /// <summary>The conditioning of a model with no pooled text vector (Qwen-Image, Wan): <paramref name="tokens"/> and an empty pooled tensor [B, 0].</summary>
+    public static TextConditioning TokensOnly(Tensor tokens)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        return new TextConditioning(tokens, empty([tokens.shape[0], 0], tokens.dtype, tokens.device));
+    }
+
     /// <summary>Concatenates two conditionings along the batch axis (same token count required).</summary>
     public static TextConditioning Concat(TextConditioning first, TextConditioning second)
     {

@@ -42,26 +42,6 @@ public static class HunyuanVideoPacking
     }
 
     /// <summary>RoPE ids [F H W, 3] of the tokens: (frame, row, column), from 0 (text tokens are not rotated).</summary>
-    public static Tensor VideoIds(int framesTokens, int heightTokens, int widthTokens, Device? device = null)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(framesTokens, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(heightTokens, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(widthTokens, 1);
-        var ids = new float[framesTokens * heightTokens * widthTokens * 3];
-        var i = 0;
-        for (var f = 0; f < framesTokens; f++)
-        {
-            for (var r = 0; r < heightTokens; r++)
-            {
-                for (var c = 0; c < widthTokens; c++)
-                {
-                    ids[i++] = f;
-                    ids[i++] = r;
-                    ids[i++] = c;
-                }
-            }
-        }
-
-        return tensor(ids, [framesTokens * heightTokens * widthTokens, 3], ScalarType.Float32, device ?? CPU);
-    }
+    public static Tensor VideoIds(int framesTokens, int heightTokens, int widthTokens, Device? device = null) =>
+        GridPositions.Ids(framesTokens, heightTokens, widthTokens, device);
 }

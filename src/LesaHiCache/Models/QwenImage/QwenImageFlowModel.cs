@@ -25,11 +25,7 @@ public sealed class QwenImageFlowModel(QwenImageTransformer transformer, int hei
     public CacheSession? Cache { get; } = cache;
 
     /// <summary>The conditioning of text encoder token features [B, L, joint_attention_dim] (no pooled vector).</summary>
-    public static TextConditioning Text(Tensor tokens)
-    {
-        ArgumentNullException.ThrowIfNull(tokens);
-        return new TextConditioning(tokens, empty([tokens.shape[0], 0], tokens.dtype, tokens.device));
-    }
+    public static TextConditioning Text(Tensor tokens) => TextConditioning.TokensOnly(tokens);
 
     /// <inheritdoc />
     public void BeginGeneration(IReadOnlyList<double> times, long batch, CfgLayout cfg) =>

@@ -11,28 +11,8 @@ namespace LesaHiCache.Models.QwenImage;
 public static class QwenImagePositions
 {
     /// <summary>Ids [F x H x W, 3] of the image tokens in frame-major, then row-major order.</summary>
-    public static Tensor ImageIds(int heightTokens, int widthTokens, Device? device = null, int frames = 1)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(heightTokens, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(widthTokens, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(frames, 1);
-        var ids = new float[frames * heightTokens * widthTokens * 3];
-        var i = 0;
-        for (var f = 0; f < frames; f++)
-        {
-            for (var r = 0; r < heightTokens; r++)
-            {
-                for (var c = 0; c < widthTokens; c++)
-                {
-                    ids[i++] = f;
-                    ids[i++] = r - (heightTokens - (heightTokens / 2));
-                    ids[i++] = c - (widthTokens - (widthTokens / 2));
-                }
-            }
-        }
-
-        return tensor(ids, [frames * heightTokens * widthTokens, 3], ScalarType.Float32, device ?? CPU);
-    }
+    public static Tensor ImageIds(int heightTokens, int widthTokens, Device? device = null, int frames = 1) =>
+        GridPositions.Ids(frames, heightTokens, widthTokens, device, -(heightTokens - (heightTokens / 2)), -(widthTokens - (widthTokens / 2)));
 
     /// <summary>Ids [L, 3] of <paramref name="textLength"/> text tokens beside an image of the given token grid.</summary>
     public static Tensor TextIds(int textLength, int heightTokens, int widthTokens, Device? device = null)

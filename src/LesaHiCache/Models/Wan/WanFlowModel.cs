@@ -29,11 +29,7 @@ public sealed class WanFlowModel(WanTransformer transformer, int frames, int hei
     public CacheSession? Cache { get; } = cache;
 
     /// <summary>The conditioning of text encoder token features [B, L, text_dim] (UMT5 features; no pooled vector).</summary>
-    public static TextConditioning Text(Tensor tokens)
-    {
-        ArgumentNullException.ThrowIfNull(tokens);
-        return new TextConditioning(tokens, empty([tokens.shape[0], 0], tokens.dtype, tokens.device));
-    }
+    public static TextConditioning Text(Tensor tokens) => TextConditioning.TokensOnly(tokens);
 
     /// <summary>Latents [B, C, F, H, W] to packed tokens [B, (F/pt)(H/ph)(W/pw), pt ph pw C] (see the class comment).</summary>
     public static Tensor Pack(Tensor latents, IReadOnlyList<int> patchSize)
