@@ -25,6 +25,15 @@ internal static class CliChecks
         }
     }
 
+    /// <summary>A share: a number in [0, 1].</summary>
+    public static void Share(double value, string option)
+    {
+        if (value is < 0 or > 1 || double.IsNaN(value))
+        {
+            throw new UsageException($"{option} must be in [0, 1], not {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
+        }
+    }
+
     /// <summary>A torch device name ("cpu", "cuda", "cuda:1") that this machine has.</summary>
     public static TorchSharp.torch.Device Device(string name, string option)
     {

@@ -19,10 +19,12 @@ internal static class TrainModelCommand
         var twoObjectShare = new Option<double>("--two-object-share") { Description = "Share of training prompts with two objects.", DefaultValueFactory = _ => defaults.TwoObjectShare };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => defaults.CheckpointEvery };
         var threads = new Option<int>("--threads") { Description = "Torch threads (0: default).", DefaultValueFactory = _ => 0 };
+        var video = new Option<bool>("--video") { Description = "Train the text-to-video model (8-frame clips, HunyuanVideo architecture; --batch counts clips) instead of the image model." };
+        var stillShare = new Option<double>("--still-share") { Description = "With --video: share of still objects in the training prompts.", DefaultValueFactory = _ => 0.25 };
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => cuda.is_available() ? "cuda" : "cpu" };
-        var command = new Command("train-model", "Train the bundled shapes text-to-image model (rectified flow, EMA, resumable checkpoints).")
+        var command = new Command("train-model", "Train the bundled shapes text-to-image model, or with --video the text-to-video model (rectified flow, EMA, resumable checkpoints).")
         {
-            output, steps, batch, lr, dataSeed, twoObjectShare, checkpointEvery, threads, device,
+            output, steps, batch, lr, dataSeed, twoObjectShare, checkpointEvery, threads, video, stillShare, device,
         };
         command.SetAction(parse =>
         {
@@ -41,19 +43,25 @@ internal static class TrainModelCommand
             CliChecks.AtLeast(options.BatchSize, 1, "--batch");
             CliChecks.AtLeast(options.CheckpointEvery, 1, "--checkpoint-every");
             CliChecks.AtLeast(options.Threads, 0, "--threads");
-            return Run(options, parse.GetValue(output)!, CliChecks.Device(parse.GetValue(device)!, "--device"));
+            CliChecks.Share(options.TwoObjectShare, "--two-object-share");
+            CliChecks.Share(parse.GetValue(stillShare), "--still-share");
+            var targetDevice = CliChecks.Device(parse.GetValue(device)!, "--device");
+            using var loggers = CliLogging.Create();
+            var logger = loggers.CreateLogger("train-model");
+            Func<string, Device, IProgress<TrainingProgress>, CancellationToken, TrainingResult> train = parse.GetValue(video)
+                ? new ShapesVideoTrainer(options, logger, stillShare: parse.GetValue(stillShare)).Train
+                : new ShapesTrainer(options, logger).Train;
+            return Run(train, parse.GetValue(output)!, targetDevice, parse.GetValue(video) ? "clips" : "images");
         });
         return command;
     }
 
-    private static int Run(ShapesTrainingOptions options, string output, Device device)
+    private static int Run(Func<string, Device, IProgress<TrainingProgress>, CancellationToken, TrainingResult> train, string output, Device device, string items)
     {
-        using var loggers = CliLogging.Create();
         using var cancel = CliLogging.CancelOnCtrlC();
-        var trainer = new ShapesTrainer(options, loggers.CreateLogger("train-model"));
         try
         {
-            var result = CliLogging.WithProgress("training", report => trainer.Train(
+            var result = CliLogging.WithProgress($"training ({items})", report => train(
                 output,
                 device,
                 new SyncProgress<TrainingProgress>(p => report((double)p.Step / p.TotalSteps, string.Create(CultureInfo.InvariantCulture, $"step {p.Step}/{p.TotalSteps} loss {p.Loss:F4}"))),

@@ -29,20 +29,9 @@ public static class FidelityScorer
         ArgumentNullException.ThrowIfNull(rgb);
         ArgumentNullException.ThrowIfNull(prompt);
         var blobs = new ColorBlobs(rgb);
-        var palette = Vocabulary.Palette.ToList();
-        var background = palette.FindIndex(c => c.Name == prompt.Background);
-        var border = Enumerable.Range(0, Size * Size).Where(i => i % Size is 0 or Size - 1 || i / Size is 0 or Size - 1).ToList();
-        var backgroundCorrect = border.Count(i => blobs.ClassOf(i) == background) >= BackgroundBorderShare * border.Count;
-
-        var objects = prompt.Objects.Select(o => Check(rgb, blobs, o, Vocabulary.Background(prompt.Background))).ToList();
-        var spurious = new List<SpuriousBlob>();
-        foreach (var color in Vocabulary.ObjectColors)
-        {
-            var named = prompt.Objects.Any(o => o.Color == color.Name);
-            var all = blobs.Of(palette.FindIndex(c => c.Name == color.Name));
-            spurious.AddRange(all.Skip(named ? 1 : 0).Where(b => b.Count >= MinBlobArea).Select(b => new SpuriousBlob(color.Name, b.Count, b.Average(i => (i % Size) + 0.5), b.Average(i => (i / Size) + 0.5))));
-        }
-
+        var backgroundCorrect = BlobReading.BackgroundShown(blobs, prompt.Background);
+        var objects = prompt.Objects.Select(o => Check(rgb, blobs, o, prompt.Background)).ToList();
+        var spurious = BlobReading.Spurious(blobs, prompt.Objects.Select(o => o.Color));
         var shown = (backgroundCorrect ? 1 : 0) + objects.Sum(o => o.AttributesCorrect);
         var asked = 1 + (ObjectCheck.Attributes * objects.Count) + spurious.Count;
         return new FidelityReport((double)shown / asked, backgroundCorrect, objects, spurious);
@@ -57,22 +46,14 @@ public static class FidelityScorer
         _ => throw new PromptException($"Unknown shape '{shape}'."),
     };
 
-    private static ObjectCheck Check(byte[] rgb, ColorBlobs blobs, SceneObject item, PaletteColor background)
+    private static ObjectCheck Check(byte[] rgb, ColorBlobs blobs, SceneObject item, string background)
     {
-        var color = Vocabulary.ObjectColor(item.Color);
-        var all = blobs.Of(Vocabulary.Palette.ToList().FindIndex(c => c.Name == item.Color));
-        var blob = all.Count > 0 ? all[0] : [];
-        if (blob.Count < MinBlobArea)
+        var reading = BlobReading.Of(rgb, blobs, item.Color, background);
+        if (!reading.Found)
         {
-            return new ObjectCheck(false, false, false, false, blob.Count, null);
+            return new ObjectCheck(false, false, false, false, reading.Area, null);
         }
 
-        var cx = blob.Average(i => (i % Size) + 0.5);
-        var cy = blob.Average(i => (i / Size) + 0.5);
-        var positionCorrect = (SceneLayout.CellOf(cx), SceneLayout.CellOf(cy)) == item.Cell;
-        var shape = ShapeClassifier.Read(rgb, blob, color, background).Shape;
-        // Large when the area is past the geometric mean of the shape's small and large areas.
-        var isLarge = blob.Count >= Math.Sqrt(ExpectedArea(shape, Vocabulary.Sizes[0].Side) * ExpectedArea(shape, Vocabulary.Sizes[1].Side));
-        return new ObjectCheck(true, positionCorrect, isLarge == (item.Size == Vocabulary.Sizes[1].Word), shape == item.Shape, blob.Count, shape);
+        return new ObjectCheck(true, reading.Cell == item.Cell, reading.IsLarge == (item.Size == Vocabulary.Sizes[1].Word), reading.Shape == item.Shape, reading.Area, reading.Shape);
     }
 }

@@ -25,10 +25,16 @@ public static class SceneRenderer
 
     private static void Draw(SKCanvas canvas, SceneObject item)
     {
-        using var paint = new SKPaint { Color = ToSkia(Vocabulary.ObjectColor(item.Color)), IsAntialias = true, Style = SKPaintStyle.Fill };
         var (left, top, side) = SceneLayout.Box(item);
+        Draw(canvas, item.Shape, item.Color, left, top, side);
+    }
+
+    /// <summary>Draws a filled, anti-aliased shape of an object color in the box (left, top, side), in pixels.</summary>
+    internal static void Draw(SKCanvas canvas, string shape, string color, double left, double top, double side)
+    {
+        using var paint = new SKPaint { Color = ToSkia(Vocabulary.ObjectColor(color)), IsAntialias = true, Style = SKPaintStyle.Fill };
         var rect = SKRect.Create((float)left, (float)top, (float)side, (float)side);
-        switch (item.Shape)
+        switch (shape)
         {
             case "circle":
                 canvas.DrawOval(rect, paint);
@@ -48,9 +54,9 @@ public static class SceneRenderer
 
                 break;
             default:
-                throw new PromptException($"Unknown shape '{item.Shape}'.");
+                throw new PromptException($"Unknown shape '{shape}'.");
         }
     }
 
-    private static SKColor ToSkia(PaletteColor color) => new(color.R, color.G, color.B);
+    internal static SKColor ToSkia(PaletteColor color) => new(color.R, color.G, color.B);
 }

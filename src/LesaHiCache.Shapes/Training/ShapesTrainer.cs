@@ -1,216 +1,67 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json;
 using LesaHiCache.Layers;
 using LesaHiCache.Models.Flux;
 using LesaHiCache.Shapes.Model;
-using LesaHiCache.Weights;
+using LesaHiCache.Shapes.Task;
 using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Shapes.Training;
 
 /// <summary>
-/// Rectified-flow training of <see cref="ShapesModel"/> (text encoder and transformer jointly):
-/// x_t = (1 - t) x_0 + t noise, loss = |model(x_t, t, text) - (noise - x_0)|^2, AdamW with warm-up
-/// and cosine decay, gradient clipping, conditioning dropout, EMA weights. Checkpoints in
-/// <c>{output}/checkpoint</c> make a rerun with the same output folder resume where it stopped.
+/// Rectified-flow training of the text-to-image <see cref="ShapesModel"/> on the shapes task
+/// (<see cref="RectifiedFlowTrainer"/>: AdamW with warm-up and cosine decay, conditioning dropout,
+/// EMA weights, resumable checkpoints in <c>{output}/checkpoint</c>).
 /// </summary>
 public sealed class ShapesTrainer(ShapesTrainingOptions options, ILogger logger)
 {
-    private const string CheckpointFolderName = "checkpoint";
-
     /// <summary>Trains (or resumes) and exports the EMA model to <paramref name="outputFolder"/>.</summary>
     public TrainingResult Train(string outputFolder, Device? device = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(outputFolder);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        device ??= CPU;
-        if (options.Threads > 0)
-        {
-            set_num_threads(options.Threads);
-        }
-
-        var checkpoint = Path.Combine(outputFolder, CheckpointFolderName);
-        manual_seed(options.InitSeed);
-        using var model = ShapesModel.Create(new ModuleBuild(device, ScalarType.Float32), options.Transformer);
-        using var ema = ShapesModel.Create(new ModuleBuild(device, ScalarType.Float32, Initialize: false), options.Transformer);
-        var parameters = model.StateDict();
-        var emaParameters = ema.StateDict();
-        var trainable = model.TextEncoder.parameters().Concat(model.Transformer.parameters()).ToList();
-        using var optimizer = optim.AdamW(trainable, options.LearningRate, weight_decay: options.WeightDecay);
-        var state = TrainingState.Load(checkpoint);
-        if (state is null)
-        {
-            CopyInto(emaParameters, parameters);
-            state = new TrainingState();
-            TrainingLog.Starting(logger, model.Transformer.ParameterCount, model.TextEncoder.parameters().Sum(p => p.numel()), options.Steps, options.BatchSize, device.ToString());
-        }
-        else
-        {
-            WeightsLoader.Load(parameters, Path.Combine(checkpoint, "model.safetensors"));
-            WeightsLoader.Load(emaParameters, Path.Combine(checkpoint, "ema.safetensors"));
-            optimizer.load_state_dict(Path.Combine(checkpoint, "optimizer.bin"));
-            TrainingLog.Resuming(logger, state.Step, options.Steps, checkpoint);
-        }
-
-        using var imageIds = FluxPositions.ImageIds(ShapesModel.TokensPerSide, ShapesModel.TokensPerSide, device);
-        using var textIds = zeros(model.TextTokens, 3, ScalarType.Int64, device);
-        var clock = Stopwatch.StartNew();
-        var startStep = state.Step;
-        var window = new List<double>();
-        model.TextEncoder.train();
-        model.Transformer.train();
-        try
-        {
-            while (state.Step < options.Steps)
-            {
-                cancellation.ThrowIfCancellationRequested();
-                var loss = TrainStep(model, optimizer, trainable, state.Step, imageIds, textIds, device);
-                UpdateEma(emaParameters, parameters, state.Step);
-                state.Step++;
-                window.Add(loss);
-                if (state.Step % options.LogEvery == 0 || state.Step == options.Steps)
-                {
-                    var mean = window.Average();
-                    window.Clear();
-                    state.Losses.Add((state.Step, mean));
-                    var done = state.Step - startStep;
-                    var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / done * (options.Steps - state.Step));
-                    var imagesPerSecond = done * options.BatchSize / clock.Elapsed.TotalSeconds;
-                    TrainingLog.Progress(logger, state.Step, options.Steps, mean, LearningRate(state.Step - 1), imagesPerSecond, eta.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture));
-                    progress?.Report(new TrainingProgress(state.Step, options.Steps, mean, imagesPerSecond, eta));
-                }
-
-                if (state.Step % options.CheckpointEvery == 0 && state.Step < options.Steps)
-                {
-                    SaveCheckpoint(checkpoint, model, ema, optimizer, state, clock.Elapsed);
-                    clock.Restart();
-                    startStep = state.Step;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            SaveCheckpoint(checkpoint, model, ema, optimizer, state, clock.Elapsed);
-            TrainingLog.Cancelled(logger, state.Step);
-            throw;
-        }
-
-        state.WallSeconds += clock.Elapsed.TotalSeconds;
-        SaveCheckpoint(checkpoint, model, ema, optimizer, state, TimeSpan.Zero);
-        ema.TextEncoder.eval();
-        ema.Transformer.eval();
-        ema.Save(outputFolder);
-        WriteLossCsv(Path.Combine(outputFolder, "loss.csv"), state.Losses);
-        var final = state.Losses.Count > 0 ? state.Losses[^1].Loss : double.NaN;
-        File.WriteAllText(Path.Combine(outputFolder, "training.json"), JsonSerializer.Serialize(
-            new TrainingRecord(state.Step, final, state.WallSeconds, get_num_threads(), device.ToString(), options), TrainingRecord.JsonOptions));
-        TrainingLog.Done(logger, state.Step, final, state.WallSeconds / 60, outputFolder);
-        return new TrainingResult(outputFolder, state.Step, final, TimeSpan.FromSeconds(state.WallSeconds), state.Losses);
+        var trainer = new RectifiedFlowTrainer(options, logger, build => new Trainee(ShapesModel.Create(build, options.Transformer)), Draw);
+        return trainer.Train(outputFolder, device, progress, cancellation);
     }
 
-    private double TrainStep(ShapesModel model, TorchSharp.Modules.AdamW optimizer, List<TorchSharp.Modules.Parameter> trainable, int step, Tensor imageIds, Tensor textIds, Device device)
+    private TrainingData Draw(int seed)
     {
+        var scenes = new PromptGrammar(seed, options.TwoObjectShare).Take(options.BatchSize);
         using var scope = NewDisposeScope();
-        using var batch = TrainingBatch.Create(options.DataSeed, step, options.BatchSize, options.ConditioningDropout, options.TwoObjectShare, device);
-        foreach (var group in optimizer.ParamGroups)
+        var images = stack(scenes.Select(s => ShapesModel.FromRgb(SceneRenderer.Render(s))).ToList());
+        return new TrainingData([.. scenes.Select(s => s.Text)], ShapesModel.ToTokens(images).MoveToOuterDisposeScope());
+    }
+
+    private sealed class Trainee(ShapesModel model) : IFlowTrainee
+    {
+        private readonly Tensor imageIds = FluxPositions.ImageIds(ShapesModel.TokensPerSide, ShapesModel.TokensPerSide, model.Device);
+        private readonly Tensor textIds = zeros(model.TextTokens, 3, ScalarType.Int64, model.Device);
+
+        public IReadOnlyList<TorchSharp.Modules.Parameter> Trainable => [.. model.TextEncoder.parameters(), .. model.Transformer.parameters()];
+
+        public long TransformerParameters => model.Transformer.ParameterCount;
+
+        public long TextEncoderParameters => model.TextEncoder.parameters().Sum(p => p.numel());
+
+        public Dictionary<string, Tensor> StateDict() => model.StateDict();
+
+        public void SetTraining(bool training)
         {
-            group.LearningRate = LearningRate(step);
+            model.TextEncoder.train(training);
+            model.Transformer.train(training);
         }
 
-        optimizer.zero_grad();
-        var t = batch.Times.view(-1, 1, 1);
-        var noisy = (1 - t) * batch.Images + t * batch.Noise;
-        var target = batch.Noise - batch.Images;
-        var text = model.Encode(batch.Prompts);
-        var prediction = model.Transformer.forward(new FluxTransformerInput(noisy, text.Tokens, text.Pooled, batch.Times, imageIds, textIds));
-        var loss = nn.functional.mse_loss(prediction, target);
-        loss.backward();
-        nn.utils.clip_grad_norm_(trainable, options.GradientClip);
-        optimizer.step();
-        return loss.item<float>();
-    }
-
-    /// <summary>Linear warm-up to the peak, then cosine decay to 10% of it.</summary>
-    private double LearningRate(int step)
-    {
-        if (step < options.WarmupSteps)
+        public Tensor Velocity(Tensor noisy, IReadOnlyList<string> prompts, Tensor times)
         {
-            return options.LearningRate * (step + 1) / options.WarmupSteps;
+            var text = model.Encode(prompts);
+            return model.Transformer.forward(new FluxTransformerInput(noisy, text.Tokens, text.Pooled, times, imageIds, textIds));
         }
 
-        var progress = (double)(step - options.WarmupSteps) / Math.Max(1, options.Steps - options.WarmupSteps);
-        return options.LearningRate * (0.1 + 0.9 * 0.5 * (1 + Math.Cos(Math.PI * progress)));
-    }
+        public void Save(string folder) => model.Save(folder);
 
-    private void UpdateEma(Dictionary<string, Tensor> ema, Dictionary<string, Tensor> current, int step)
-    {
-        var decay = Math.Min(options.EmaDecay, (1.0 + step) / (10.0 + step));
-        using var _ = no_grad();
-        foreach (var (key, value) in current)
+        public void Dispose()
         {
-            ema[key].mul_(decay).add_(value, alpha: 1 - decay);
+            imageIds.Dispose();
+            textIds.Dispose();
+            model.Dispose();
         }
-    }
-
-    private static void CopyInto(Dictionary<string, Tensor> target, Dictionary<string, Tensor> source)
-    {
-        using var _ = no_grad();
-        foreach (var (key, value) in source)
-        {
-            target[key].copy_(value);
-        }
-    }
-
-    private void SaveCheckpoint(string folder, ShapesModel model, ShapesModel ema, TorchSharp.Modules.AdamW optimizer, TrainingState state, TimeSpan elapsed)
-    {
-        Directory.CreateDirectory(folder);
-        state.WallSeconds += elapsed.TotalSeconds;
-        WeightsSaver.Save(model.StateDict(), Path.Combine(folder, "model.safetensors"));
-        WeightsSaver.Save(ema.StateDict(), Path.Combine(folder, "ema.safetensors"));
-        optimizer.save_state_dict(Path.Combine(folder, "optimizer.bin"));
-        state.Save(folder);
-        TrainingLog.Checkpoint(logger, state.Step, folder);
-    }
-
-    private static void WriteLossCsv(string path, IEnumerable<(int Step, double Loss)> losses) =>
-        File.WriteAllLines(path, losses.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Step},{l.Loss:R}")).Prepend("step,loss"));
-
-    /// <summary>What the exported model folder records about its training (training.json).</summary>
-    internal sealed record TrainingRecord(int Steps, double FinalLoss, double WallSeconds, int Threads, string Device, ShapesTrainingOptions Options)
-    {
-        public static JsonSerializerOptions JsonOptions { get; } = new() { WriteIndented = true };
-    }
-
-    /// <summary>What a checkpoint remembers besides tensors.</summary>
-    private sealed class TrainingState
-    {
-        public int Step { get; set; }
-
-        public double WallSeconds { get; set; }
-
-        public List<(int Step, double Loss)> Losses { get; } = [];
-
-        public static TrainingState? Load(string folder)
-        {
-            var path = Path.Combine(folder, "state.json");
-            if (!File.Exists(path))
-            {
-                return null;
-            }
-
-            var saved = JsonSerializer.Deserialize<Saved>(File.ReadAllText(path)) ?? throw new FormatException($"{path}: empty training state.");
-            var state = new TrainingState { Step = saved.Step, WallSeconds = saved.WallSeconds };
-            state.Losses.AddRange(saved.LossSteps.Zip(saved.Losses));
-            return state;
-        }
-
-        public void Save(string folder) => File.WriteAllText(
-            Path.Combine(folder, "state.json"),
-            JsonSerializer.Serialize(new Saved(Step, WallSeconds, Losses.Select(l => l.Step).ToArray(), Losses.Select(l => l.Loss).ToArray())));
-
-        private sealed record Saved(int Step, double WallSeconds, int[] LossSteps, double[] Losses);
     }
 }

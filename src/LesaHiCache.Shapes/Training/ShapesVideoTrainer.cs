@@ -1,0 +1,79 @@
+using LesaHiCache.Models.Flux;
+using LesaHiCache.Models.HunyuanVideo;
+using LesaHiCache.Shapes.Video;
+using Microsoft.Extensions.Logging;
+using static TorchSharp.torch;
+
+namespace LesaHiCache.Shapes.Training;
+
+/// <summary>
+/// Rectified-flow training of the text-to-video <see cref="ShapesVideoModel"/> on the clip task
+/// (the loop of the image model: AdamW with warm-up and cosine decay, conditioning dropout, EMA
+/// weights, resumable checkpoints in <c>{output}/checkpoint</c>). <see cref="ShapesTrainingOptions.BatchSize"/>
+/// counts clips; <see cref="ShapesTrainingOptions.Transformer"/> (the image transformer) must be null.
+/// </summary>
+/// <param name="options">The loop's settings.</param>
+/// <param name="logger">Progress and checkpoint messages.</param>
+/// <param name="transformer">The video transformer; <see cref="ShapesVideoModel.DefaultTransformerConfig"/> when null.</param>
+/// <param name="stillShare">Share of still objects in the training prompts.</param>
+public sealed class ShapesVideoTrainer(ShapesTrainingOptions options, ILogger logger, HunyuanVideoTransformerConfig? transformer = null, double stillShare = 0.25)
+{
+    /// <summary>Trains (or resumes) and exports the EMA model to <paramref name="outputFolder"/>.</summary>
+    public TrainingResult Train(string outputFolder, Device? device = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Transformer is not null)
+        {
+            throw new InvalidOperationException("ShapesTrainingOptions.Transformer is the image transformer; give the video transformer to ShapesVideoTrainer.");
+        }
+
+        if (stillShare is < 0 or > 1 || double.IsNaN(stillShare))
+        {
+            throw new InvalidOperationException($"The still share must be in [0, 1], not {stillShare}.");
+        }
+
+        var trainer = new RectifiedFlowTrainer(options, logger, build => new Trainee(ShapesVideoModel.Create(build, transformer)), Draw);
+        return trainer.Train(outputFolder, device, progress, cancellation);
+    }
+
+    private TrainingData Draw(int seed)
+    {
+        var prompts = new ClipGrammar(seed, options.TwoObjectShare, stillShare).Take(options.BatchSize);
+        using var scope = NewDisposeScope();
+        var clips = stack(prompts.Select(p => ShapesVideoModel.FromRgbFrames(ClipRenderer.Render(p))).ToList());
+        return new TrainingData([.. prompts.Select(p => p.Text)], ShapesVideoModel.ToTokens(clips).MoveToOuterDisposeScope());
+    }
+
+    private sealed class Trainee(ShapesVideoModel model) : IFlowTrainee
+    {
+        private readonly RotaryTables rope = model.Transformer.RotaryTablesFor(model.TextTokens, ShapesVideoModel.TokenFrames, ShapesVideoModel.TokensPerSide, ShapesVideoModel.TokensPerSide);
+
+        public IReadOnlyList<TorchSharp.Modules.Parameter> Trainable => [.. model.TextEncoder.parameters(), .. model.Transformer.parameters()];
+
+        public long TransformerParameters => model.Transformer.ParameterCount;
+
+        public long TextEncoderParameters => model.TextEncoder.parameters().Sum(p => p.numel());
+
+        public Dictionary<string, Tensor> StateDict() => model.StateDict();
+
+        public void SetTraining(bool training)
+        {
+            model.TextEncoder.train(training);
+            model.Transformer.train(training);
+        }
+
+        public Tensor Velocity(Tensor noisy, IReadOnlyList<string> prompts, Tensor times)
+        {
+            var text = model.Encode(prompts);
+            return model.Transformer.forward(new HunyuanVideoTransformerInput(noisy, text.Tokens, text.Pooled, times, null, rope));
+        }
+
+        public void Save(string folder) => model.Save(folder);
+
+        public void Dispose()
+        {
+            rope.Dispose();
+            model.Dispose();
+        }
+    }
+}

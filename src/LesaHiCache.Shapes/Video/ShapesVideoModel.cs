@@ -1,0 +1,283 @@
+using System.Text.Json;
+using LesaHiCache.Caching;
+using LesaHiCache.Layers;
+using LesaHiCache.Models.HunyuanVideo;
+using LesaHiCache.Sampling;
+using LesaHiCache.Shapes.Model;
+using LesaHiCache.Shapes.Task;
+using LesaHiCache.Weights;
+using static TorchSharp.torch;
+
+namespace LesaHiCache.Shapes.Video;
+
+/// <summary>
+/// The bundled text-to-video model: word tokenizer, the small text encoder of the image model and a
+/// HunyuanVideo-architecture transformer generating 8-frame 32x32 RGB clips directly in pixel space
+/// ((1, 8, 8) patches: 8 x 4 x 4 = 128 tokens of 192 channels, RoPE over frame, row and column).
+/// Folder layout: <c>transformer/</c> (diffusers config + safetensors), <c>text_encoder/</c>, <c>tokenizer.json</c>.
+/// </summary>
+public sealed class ShapesVideoModel : IDisposable
+{
+    /// <summary>Pixels per token side.</summary>
+    public const int Patch = 8;
+
+    /// <summary>Frames per token.</summary>
+    public const int PatchFrames = 1;
+
+    /// <summary>Frame channels (RGB).</summary>
+    public const int Channels = 3;
+
+    /// <summary>Tokens per frame side.</summary>
+    public const int TokensPerSide = ClipLayout.FrameSize / Patch;
+
+    /// <summary>Token frames.</summary>
+    public const int TokenFrames = ClipLayout.Frames / PatchFrames;
+
+    /// <summary>Video tokens per clip.</summary>
+    public const int Tokens = TokenFrames * TokensPerSide * TokensPerSide;
+
+    /// <summary>Values per token.</summary>
+    public const int TokenChannels = Channels * PatchFrames * Patch * Patch;
+
+    private ShapesVideoModel(WordTokenizer tokenizer, ShapesTextEncoder textEncoder, HunyuanVideoTransformer transformer)
+    {
+        Tokenizer = tokenizer;
+        TextEncoder = textEncoder;
+        Transformer = transformer;
+    }
+
+    /// <summary>The default transformer: width 192 (3 heads x 64), 2 dual-stream + 4 single-stream blocks, one refiner block, no guidance embedding.</summary>
+    public static HunyuanVideoTransformerConfig DefaultTransformerConfig { get; } = new()
+    {
+        InChannels = Channels,
+        OutChannels = Channels,
+        NumAttentionHeads = 3,
+        AttentionHeadDim = 64,
+        NumLayers = 2,
+        NumSingleLayers = 4,
+        NumRefinerLayers = 1,
+        PatchSize = Patch,
+        PatchSizeT = PatchFrames,
+        GuidanceEmbeds = false,
+        TextEmbedDim = 64,
+        PooledProjectionDim = 64,
+        RopeAxesDim = [16, 24, 24],
+    };
+
+    /// <summary>Where apps find the model shipped with the package (copied next to the app).</summary>
+    public static string BundledFolder => Path.Combine(AppContext.BaseDirectory, "models", "shapes-video");
+
+    /// <summary>The folder of the LESA predictors trained for the bundled video model.</summary>
+    public static string BundledLesaFolder => Path.Combine(BundledFolder, "lesa");
+
+    /// <summary>The tokenizer (the clip vocabulary, <see cref="ClipVocabulary.MaxWords"/> ids per prompt).</summary>
+    public WordTokenizer Tokenizer { get; }
+
+    /// <summary>The text encoder.</summary>
+    public ShapesTextEncoder TextEncoder { get; }
+
+    /// <summary>The video transformer.</summary>
+    public HunyuanVideoTransformer Transformer { get; }
+
+    /// <summary>Text tokens the transformer sees per prompt: the word tokens and one per segment.</summary>
+    public int TextTokens => Tokenizer.MaxLength + TextEncoder.Config.Segments;
+
+    /// <summary>Where the parameters live.</summary>
+    public Device Device => Transformer.parameters().First().device;
+
+    /// <summary>Builds a new (randomly initialised, or meta) model.</summary>
+    public static ShapesVideoModel Create(ModuleBuild build, HunyuanVideoTransformerConfig? transformerConfig = null)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        var tokenizer = NewTokenizer();
+        transformerConfig ??= DefaultTransformerConfig;
+        if (transformerConfig.InChannels != Channels || transformerConfig.OutChannels != Channels || transformerConfig.PatchSize != Patch || transformerConfig.PatchSizeT != PatchFrames)
+        {
+            throw new ArgumentException($"The clip layout fixes in_channels = out_channels = {Channels}, patch_size = {Patch} and patch_size_t = {PatchFrames}.", nameof(transformerConfig));
+        }
+
+        if (transformerConfig.TextEmbedDim != transformerConfig.PooledProjectionDim)
+        {
+            throw new ArgumentException("The text encoder's width is both text_embed_dim and pooled_projection_dim: they must be equal.", nameof(transformerConfig));
+        }
+
+        var textConfig = new ShapesTextEncoderConfig
+        {
+            VocabSize = tokenizer.VocabularySize,
+            MaxLength = tokenizer.MaxLength,
+            HiddenSize = transformerConfig.TextEmbedDim,
+            SegmentSeparatorIds = [.. ShapesModel.SegmentSeparators.Select(tokenizer.IdOf)],
+        };
+        return new ShapesVideoModel(tokenizer, new ShapesTextEncoder(textConfig, build), new HunyuanVideoTransformer(transformerConfig, build));
+    }
+
+    /// <summary>Loads a model folder (e.g. <see cref="BundledFolder"/>) onto <paramref name="device"/> in float32.</summary>
+    public static ShapesVideoModel Load(string folder, Device? device = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"No model folder at '{folder}'.");
+        }
+
+        var tokenizerPath = Path.Combine(folder, "tokenizer.json");
+        var words = JsonSerializer.Deserialize<string[]>(File.ReadAllText(tokenizerPath))
+            ?? throw new FormatException($"{tokenizerPath}: empty tokenizer.");
+        var tokenizer = NewTokenizer();
+        if (!words.SequenceEqual(tokenizer.Words))
+        {
+            throw new FormatException($"{tokenizerPath}: the vocabulary differs from this library's clip vocabulary; the model was trained for another task or version.");
+        }
+
+        var textFolder = Path.Combine(folder, "text_encoder");
+        var textConfigPath = Path.Combine(textFolder, "config.json");
+        var textConfig = ShapesTextEncoderConfig.Parse(File.ReadAllText(textConfigPath), textConfigPath);
+        if (textConfig.MaxLength != tokenizer.MaxLength || textConfig.VocabSize != tokenizer.VocabularySize)
+        {
+            throw new FormatException($"{textConfigPath}: vocab_size {textConfig.VocabSize} and max_position_embeddings {textConfig.MaxLength} must be the tokenizer's {tokenizer.VocabularySize} and {tokenizer.MaxLength}.");
+        }
+
+        var build = new ModuleBuild(device ?? CPU, ScalarType.Float32, Initialize: false);
+        var textEncoder = new ShapesTextEncoder(textConfig, build);
+        try
+        {
+            WeightsLoader.Load(textEncoder, textFolder);
+            var transformer = HunyuanVideoTransformer.FromPretrained(Path.Combine(folder, "transformer"), ScalarType.Float32, device ?? CPU);
+            if (transformer.Config.TokenChannels != TokenChannels || transformer.Config.PatchSize != Patch || transformer.Config.OutChannels != Channels)
+            {
+                transformer.Dispose();
+                throw new FormatException($"{Path.Combine(folder, "transformer", "config.json")}: the clip layout needs in_channels = out_channels = {Channels}, patch_size = {Patch}, patch_size_t = {PatchFrames}.");
+            }
+
+            textEncoder.eval();
+            return new ShapesVideoModel(tokenizer, textEncoder, transformer);
+        }
+        catch
+        {
+            textEncoder.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes the model folder.</summary>
+    public void Save(string folder)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "tokenizer.json"), JsonSerializer.Serialize(Tokenizer.Words));
+        var textFolder = Path.Combine(folder, "text_encoder");
+        Directory.CreateDirectory(textFolder);
+        File.WriteAllText(Path.Combine(textFolder, "config.json"), TextEncoder.Config.ToJson());
+        WeightsSaver.Save(TextEncoder, textFolder);
+        Transformer.SavePretrained(Path.Combine(folder, "transformer"));
+    }
+
+    /// <summary>All trainable parameters, keyed as "text_encoder.*" and "transformer.*".</summary>
+    public Dictionary<string, Tensor> StateDict()
+    {
+        var state = new Dictionary<string, Tensor>();
+        foreach (var (key, value) in TextEncoder.state_dict())
+        {
+            state["text_encoder." + key] = value;
+        }
+
+        foreach (var (key, value) in Transformer.state_dict())
+        {
+            state["transformer." + key] = value;
+        }
+
+        return state;
+    }
+
+    /// <summary>Encodes prompts (unknown words are a <see cref="PromptException"/>); "" is the null condition.</summary>
+    public TextConditioning Encode(IReadOnlyList<string> prompts)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        var ids = prompts.SelectMany(Tokenizer.Encode).ToArray();
+        using var idTensor = tensor(ids, [prompts.Count, Tokenizer.MaxLength], device: Device);
+        return TextEncoder.forward(idTensor);
+    }
+
+    /// <summary>
+    /// Generates one clip per prompt, each from its own noise seed: [B, 3, 8, 32, 32] float32 in [-1, 1]
+    /// (clamped). Prompts are parsed first, so a bad prompt fails before any compute.
+    /// </summary>
+    /// <param name="prompts">Clip prompts, one clip each.</param>
+    /// <param name="seeds">One noise seed per prompt.</param>
+    /// <param name="options">Steps, CFG, shift and caching.</param>
+    /// <param name="onStep">Called after every sampler step.</param>
+    /// <param name="cache">A cache session to use (and read statistics from) instead of one made from <see cref="ShapesGenerationOptions.Cache"/>.</param>
+    /// <param name="noise">Initial noise [B, 128, 192] to start from instead of the seeds' (the seeds are then only labels).</param>
+    /// <param name="cancellation">Stops between steps.</param>
+    public Tensor Generate(IReadOnlyList<string> prompts, IReadOnlyList<long> seeds, ShapesGenerationOptions? options = null, Action<SamplerStep>? onStep = null, CacheSession? cache = null, Tensor? noise = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentNullException.ThrowIfNull(seeds);
+        if (prompts.Count == 0 || prompts.Count != seeds.Count)
+        {
+            throw new ArgumentException($"Give one seed per prompt ({prompts.Count} prompts, {seeds.Count} seeds).", nameof(seeds));
+        }
+
+        foreach (var prompt in prompts)
+        {
+            ClipPrompt.Parse(prompt);
+        }
+
+        options ??= new ShapesGenerationOptions();
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var text = Encode(prompts);
+        var nullText = options.GuidanceScale == 1.0 ? null : Encode([""]);
+        using var ownCache = cache is null && options.Cache is not null ? new CacheSession(options.Cache) : null;
+        using var flow = new HunyuanVideoFlowModel(Transformer, TokenFrames, TokensPerSide, TokensPerSide, cache: cache ?? ownCache);
+        long[] tokenShape = [Tokens, TokenChannels];
+        if (noise is not null && !noise.shape.SequenceEqual([prompts.Count, .. tokenShape]))
+        {
+            throw new ArgumentException($"Noise must be [{prompts.Count}, {string.Join(", ", tokenShape)}], got [{string.Join(", ", noise.shape)}].", nameof(noise));
+        }
+
+        noise = noise is null ? SeededNoise.Draw(seeds, tokenShape, Device) : noise.to(Device);
+        var sampler = new SamplerOptions { Steps = options.Steps, Shift = options.Shift, GuidanceScale = options.GuidanceScale, NullText = nullText };
+        var latents = FlowMatchEulerSampler.Sample(flow, text, noise, sampler, onStep, cancellation);
+        return ToClips(latents).clamp(-1, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Packed tokens [B, 128, 192] to clips [B, 3, 8, 32, 32].</summary>
+    public static Tensor ToClips(Tensor tokens) => HunyuanVideoPacking.Unpack(tokens, TokenFrames, TokensPerSide, TokensPerSide, PatchFrames, Patch);
+
+    /// <summary>Clips [B, 3, 8, 32, 32] to packed tokens [B, 128, 192].</summary>
+    public static Tensor ToTokens(Tensor clips) => HunyuanVideoPacking.Pack(clips, PatchFrames, Patch);
+
+    /// <summary>One clip [3, F, H, W] in [-1, 1] to its frames as interleaved RGB bytes.</summary>
+    public static IReadOnlyList<byte[]> ToRgbFrames(Tensor clip)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        if (clip.dim() != 4 || clip.shape[0] != Channels)
+        {
+            throw new ArgumentException($"A clip is [3, F, H, W], got [{string.Join(", ", clip.shape)}].", nameof(clip));
+        }
+
+        return Enumerable.Range(0, (int)clip.shape[1]).Select(f =>
+        {
+            using var frame = clip.select(1, f);
+            return ShapesModel.ToRgb(frame);
+        }).ToList();
+    }
+
+    /// <summary>Frames (interleaved RGB bytes, 32x32) to a clip [3, F, 32, 32] in [-1, 1].</summary>
+    public static Tensor FromRgbFrames(IReadOnlyList<byte[]> frames)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        using var scope = NewDisposeScope();
+        return stack(frames.Select(ShapesModel.FromRgb).ToList(), 1).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        TextEncoder.Dispose();
+        Transformer.Dispose();
+    }
+
+    private static WordTokenizer NewTokenizer() => new(ClipVocabulary.Words, ClipVocabulary.MaxWords);
+}
