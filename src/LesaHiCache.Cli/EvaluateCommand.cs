@@ -29,7 +29,7 @@ internal static class EvaluateCommand
     public static Command Create()
     {
         var defaults = new EvaluationOptions();
-        var model = new Option<string?>("--model") { Description = "A shapes model folder (default: the bundled model)." };
+        var model = new Option<string?>("--model") { Description = "A shapes model folder, image or video (default: the bundled image model; models/shapes-video is the video one)." };
         var predictors = new Option<string?>("--predictors") { Description = "Folder of LESA predictor files searched by lesa methods without a path (default: <model>/lesa)." };
         var methods = new Option<string>("--methods") { Description = $"Comma-separated forecasters (lesa without a path: the predictor for the schedule in --predictors):{Environment.NewLine}{CacheMethods.ForecasterHelp()}", DefaultValueFactory = _ => "none,fora,taylorseer:order=1,taylorseer:order=2,hicache:order=2:sigma=0.5" };
         var schedules = new Option<string>("--schedules") { Description = $"Comma-separated schedules (';' between steps in a list):{Environment.NewLine}{CacheMethods.ScheduleHelp()}", DefaultValueFactory = _ => "interval:7:3,interval:10:3" };
@@ -40,7 +40,7 @@ internal static class EvaluateCommand
         var excludePromptSeed = new Option<int>("--exclude-prompt-seed") { DefaultValueFactory = _ => defaults.PromptSeed, Description = "Grammar seed of prompts to keep out (with --exclude-prompts; e.g. the evaluation prompts when validating)." };
         var excludePrompts = new Option<int>("--exclude-prompts") { DefaultValueFactory = _ => 0, Description = "How many prompts of --exclude-prompt-seed to keep out of the sample." };
         var noiseSeed = new Option<long>("--noise-seed") { DefaultValueFactory = _ => defaults.NoiseSeed, Description = "Noise seed of prompt 0 (prompt i: seed + i)." };
-        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => defaults.Batch, Description = "Images per generation." };
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => defaults.Batch, Description = "Images or clips per generation." };
         var repeats = new Option<int>("--repeats") { DefaultValueFactory = _ => defaults.Repeats, Description = $"Timing repeats (medians; speedups pair each batch with its reference); 0: enough for {EvaluationOptions.MinPairs} pairs." };
         var guidance = new Option<double>("--guidance") { DefaultValueFactory = _ => defaults.GuidanceScale, Description = "CFG scale of every generation." };
         var json = new Option<string?>("--json") { Description = "Write the report as JSON." };
@@ -75,7 +75,6 @@ internal static class EvaluateCommand
                 Steps = parse.GetValue(steps),
                 Prompts = parse.GetValue(prompts),
                 PromptSeed = parse.GetValue(promptSeed),
-                ExcludedPrompts = new PromptGrammar(parse.GetValue(excludePromptSeed)).Take(Math.Max(0, parse.GetValue(excludePrompts))).Select(p => p.Text).ToHashSet(StringComparer.Ordinal),
                 NoiseSeed = parse.GetValue(noiseSeed),
                 Batch = parse.GetValue(batch),
                 Repeats = parse.GetValue(repeats),
@@ -98,15 +97,16 @@ internal static class EvaluateCommand
             CliChecks.WritableFile(parse.GetValue(plot), "--plot");
             CliChecks.WritableFolder(parse.GetValue(images), "--save-images");
             CliChecks.WritableFile(parse.GetValue(html), "--html");
-            return Run(modelFolder, methodList, scheduleList, options with { PredictorFolder = predictorFolder ?? Path.Combine(modelFolder, "lesa") }, new Outputs(parse.GetValue(json), parse.GetValue(markdown), parse.GetValue(plot), parse.GetValue(images), parse.GetValue(html)));
+            return Run(modelFolder, methodList, scheduleList, options with { PredictorFolder = predictorFolder ?? Path.Combine(modelFolder, "lesa") }, (parse.GetValue(excludePromptSeed), parse.GetValue(excludePrompts)), new Outputs(parse.GetValue(json), parse.GetValue(markdown), parse.GetValue(plot), parse.GetValue(images), parse.GetValue(html)));
         });
         return command;
     }
 
-    private static int Run(string folder, IReadOnlyList<MethodSpec> methods, IReadOnlyList<ScheduleSpec> schedules, EvaluationOptions options, Outputs outputs)
+    private static int Run(string folder, IReadOnlyList<MethodSpec> methods, IReadOnlyList<ScheduleSpec> schedules, EvaluationOptions options, (int Seed, int Count) excluded, Outputs outputs)
     {
         using var cancel = CliLogging.CancelOnCtrlC();
-        using var model = ShapesModel.Load(folder, cuda.is_available() ? CUDA : CPU);
+        using var model = ShapesTaskModels.Load(folder, cuda.is_available() ? CUDA : CPU);
+        options = options with { ExcludedPrompts = model.Prompts(excluded.Seed).Take(Math.Max(0, excluded.Count)).ToHashSet(StringComparer.Ordinal) };
         var evaluator = new Evaluator(model, options);
         var runs = Evaluator.Runs(methods, schedules);
         var kept = outputs.Html is null ? null : new EvaluationImages();
@@ -127,7 +127,7 @@ internal static class EvaluateCommand
             return 2;
         }
 
-        var table = Markdown(report);
+        var table = Markdown(report, model.ItemName);
         Console.WriteLine(table);
         foreach (var disturbed in report.Results.Where(r => r.Disturbed))
         {
@@ -148,7 +148,7 @@ internal static class EvaluateCommand
 
         if (outputs.Html is not null)
         {
-            var prompts = PromptGrammar.TakeExcept(options.PromptSeed, options.Prompts, options.ExcludedPrompts).Select(p => p.Text).ToList();
+            var prompts = model.TakeExcept(options.PromptSeed, options.Prompts, options.ExcludedPrompts);
             var names = runs.Select(r => $"{r.Method.Text} {r.Schedule.Text}").ToList();
             Write(outputs.Html, HtmlReport.Build(report, prompts, names, kept!, Settings(report), FrontierPlot.Png(report)));
         }
@@ -176,7 +176,7 @@ internal static class EvaluateCommand
         }
     }
 
-    /// <summary>Reference images are ref-{i}.png; a run's are {method}__{schedule}-{i}.png, so pairs share the index.</summary>
+    /// <summary>Reference images (a clip: its frames in one strip) are ref-{i}.png; a run's are {method}__{schedule}-{i}.png, so pairs share the index.</summary>
     private static void SaveImages(string? folder, IReadOnlyList<(MethodSpec Method, ScheduleSpec Schedule)> runs, GeneratedBatch batch)
     {
         if (folder is null)
@@ -188,18 +188,18 @@ internal static class EvaluateCommand
         for (var i = 0; i < batch.Images.Count; i++)
         {
             var path = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"{name}-{batch.FirstPrompt + i:D3}.png"));
-            RgbImage.SavePng(batch.Images[i], SceneLayout.ImageSize, SceneLayout.ImageSize, path, scale: 4);
+            RgbImage.SavePng(batch.Images[i], batch.Width, batch.Height, path, scale: 4);
         }
     }
 
     private static string Sanitize(string text) => new(text.Select(c => char.IsLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '-').ToArray());
 
-    internal static string Markdown(EvaluationReport report)
+    internal static string Markdown(EvaluationReport report, string item = "image")
     {
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
         text.AppendLine(Settings(report));
-        text.AppendLine(string.Create(c, $"Uncached reference: {report.Reference.SecondsPerImage:F3} s per image, fidelity {report.Reference.Fidelity:F3}."));
+        text.AppendLine(string.Create(c, $"Uncached reference: {report.Reference.SecondsPerImage:F3} s per {item}, fidelity {report.Reference.Fidelity:F3}."));
         text.AppendLine();
         text.AppendLine("| method | level | schedule | full steps | NFE speedup | wall speedup | P10-P90 (pairs) | PSNR (dB) | SSIM | rel. L1 | fidelity | cache (MiB) | forecast ms/step |");
         text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -215,7 +215,7 @@ internal static class EvaluateCommand
     internal static string Settings(EvaluationReport report)
     {
         var c = CultureInfo.InvariantCulture;
-        return string.Create(c, $"{report.Prompts} prompts (prompt seed {report.PromptSeed}{(report.ExcludedPrompts > 0 ? $" without {report.ExcludedPrompts} excluded prompts" : "")}, noise seeds {report.NoiseSeed}..{report.NoiseSeed + report.Prompts - 1}), {report.Steps} steps, batch {report.Batch}, CFG {report.GuidanceScale}, {report.Device}, {report.Threads} threads, {report.Repeats} repeat(s). Wall speedup: median over (repeat, batch) pairs of the reference's time on a batch over the run's time on it, with the pairs' P10-P90 and their count; \"disturbed\" marks a median above the NFE speedup or P90/P10 above {PairedSpeedup.WideSpread} (rerun those on a quiet machine). PSNR and SSIM compare the displayed images: clamped to [0, 1] and rounded to 8 bits, as the saved PNGs.");
+        return string.Create(c, $"{report.Prompts} prompts (prompt seed {report.PromptSeed}{(report.ExcludedPrompts > 0 ? $" without {report.ExcludedPrompts} excluded prompts" : "")}, noise seeds {report.NoiseSeed}..{report.NoiseSeed + report.Prompts - 1}), {report.Steps} steps, batch {report.Batch}, CFG {report.GuidanceScale}, {report.Device}, {report.Threads} threads, {report.Repeats} repeat(s). Wall speedup: median over (repeat, batch) pairs of the reference's time on a batch over the run's time on it, with the pairs' P10-P90 and their count; \"disturbed\" marks a median above the NFE speedup or P90/P10 above {PairedSpeedup.WideSpread} (rerun those on a quiet machine). PSNR and SSIM compare the displayed images: clamped to [0, 1] and rounded to 8 bits, as the saved PNGs (a clip's: per frame, averaged over its frames).");
     }
 
     private sealed record Outputs(string? Json, string? Markdown, string? Plot, string? Images, string? Html);

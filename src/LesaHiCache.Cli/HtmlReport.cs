@@ -23,8 +23,8 @@ internal static class HtmlReport
         tr.disturbed td { color: #a60; }
         .prompt { margin: 1.5em 0; }
         .row { display: flex; flex-wrap: wrap; gap: 0.75em; }
-        figure { margin: 0; text-align: center; font-size: 0.8em; width: 128px; }
-        figure img { width: 128px; height: 128px; image-rendering: pixelated; border: 1px solid #ccc; }
+        figure { margin: 0; text-align: center; font-size: 0.8em; }
+        figure img { image-rendering: pixelated; border: 1px solid #ccc; }
         figure.reference figcaption { font-weight: bold; }
         figcaption { overflow-wrap: anywhere; }
         """;
@@ -50,7 +50,10 @@ internal static class HtmlReport
 
         html.AppendLine("</tbody></table>");
         html.AppendLine($"<h2>Frontier</h2><img alt=\"PSNR against wall speedup\" src=\"data:image/png;base64,{Convert.ToBase64String(plotPng)}\">");
-        html.AppendLine("<h2>Images</h2><p>Each prompt's uncached image, then every run's with its PSNR against it (8-bit images, as saved).</p>");
+        var frames = images.Width / Math.Max(1, images.Height);
+        html.AppendLine(frames > 1
+            ? "<h2>Clips</h2><p>Each prompt's uncached clip (frames left to right), then every run's with its PSNR against it (mean over frames of 8-bit frames, as saved).</p>"
+            : "<h2>Images</h2><p>Each prompt's uncached image, then every run's with its PSNR against it (8-bit images, as saved).</p>");
         for (var p = 0; p < prompts.Count; p++)
         {
             var reference = images.Of(-1, p);
@@ -60,12 +63,12 @@ internal static class HtmlReport
             }
 
             html.AppendLine(string.Create(c, $"<div class=\"prompt\"><h3>{p}: {Encode(prompts[p])}</h3><div class=\"row\">"));
-            html.AppendLine($"<figure class=\"reference\">{Image(reference, "uncached")}<figcaption>uncached</figcaption></figure>");
+            html.AppendLine($"<figure class=\"reference\">{Image(reference, images, "uncached")}<figcaption>uncached</figcaption></figure>");
             for (var run = 0; run < runNames.Count; run++)
             {
                 if (images.Of(run, p) is { } image)
                 {
-                    html.AppendLine(string.Create(c, $"<figure>{Image(image, runNames[run])}<figcaption>{Encode(runNames[run])}<br>{Psnr(image, reference):F2} dB</figcaption></figure>"));
+                    html.AppendLine(string.Create(c, $"<figure>{Image(image, images, runNames[run])}<figcaption>{Encode(runNames[run])}<br>{Psnr(image, reference, frames):F2} dB</figcaption></figure>"));
                 }
             }
 
@@ -76,19 +79,21 @@ internal static class HtmlReport
         return html.ToString();
     }
 
-    private static double Psnr(byte[] image, byte[] reference)
+    /// <summary>PSNR of an image, or the mean over frames of a strip of <paramref name="frames"/> square frames.</summary>
+    private static double Psnr(byte[] image, byte[] reference, int frames)
     {
         using var scope = NewDisposeScope();
-        var output = tensor(image).reshape(1, -1).to_type(ScalarType.Float32);
-        var expected = tensor(reference).reshape(1, -1).to_type(ScalarType.Float32);
-        return ImageMetrics.PsnrDb(output, expected, peak: 255)[0];
+        // A strip's rows hold one row of every frame: [H, F, W x 3] -> [F, H W 3].
+        var side = (int)Math.Round(Math.Sqrt(image.Length / frames / 3.0));
+        Tensor Frames(byte[] rgb) => tensor(rgb).reshape(side, frames, side * 3).transpose(0, 1).reshape(frames, -1).to_type(ScalarType.Float32);
+        return ImageMetrics.PsnrDb(Frames(image), Frames(reference), peak: 255).Average();
     }
 
-    private static string Image(byte[] rgb, string alt)
+    private static string Image(byte[] rgb, EvaluationImages images, string alt)
     {
-        using var bitmap = RgbImage.ToBitmap(rgb, SceneLayout.ImageSize, SceneLayout.ImageSize);
+        using var bitmap = RgbImage.ToBitmap(rgb, images.Width, images.Height);
         using var encoded = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        return $"<img alt=\"{Encode(alt)}\" src=\"data:image/png;base64,{Convert.ToBase64String(encoded.ToArray())}\">";
+        return string.Create(CultureInfo.InvariantCulture, $"<img alt=\"{Encode(alt)}\" width=\"{images.Width * 4}\" height=\"{images.Height * 4}\" src=\"data:image/png;base64,{Convert.ToBase64String(encoded.ToArray())}\">");
     }
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);

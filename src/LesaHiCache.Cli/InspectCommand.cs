@@ -48,7 +48,7 @@ internal static class InspectCommand
     {
         ArgumentNullException.ThrowIfNull(output);
         var file = Directory.Exists(path) ? Path.Combine(path, "config.json") : path;
-        return DiffusersClassName(file) switch
+        return LesaHiCache.Models.DiffusersClassName.Of(file) switch
         {
             QwenImageTransformerConfig.DiffusersClassName => RunQwenImage(file, output, memory),
             HunyuanVideoTransformerConfig.DiffusersClassName => RunHunyuanVideo(file, output, memory),
@@ -57,20 +57,6 @@ internal static class InspectCommand
             var other => throw new UsageException(
                 $"inspect: '{file}' describes a {other}; inspect knows {FluxTransformerConfig.DiffusersClassName}, {QwenImageTransformerConfig.DiffusersClassName}, {HunyuanVideoTransformerConfig.DiffusersClassName} and {WanTransformerConfig.DiffusersClassName}."),
         };
-    }
-
-    /// <summary>The config's <c>_class_name</c>, or null when the file is missing, not JSON or does not say (the FLUX reader then reports it).</summary>
-    private static string? DiffusersClassName(string file)
-    {
-        try
-        {
-            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(file));
-            return json.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && json.RootElement.TryGetProperty("_class_name", out var name) ? name.GetString() : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
-        {
-            return null;
-        }
     }
 
     private static int RunQwenImage(string file, TextWriter output, MemoryQuery? memory)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using LesaHiCache.Models;
+using LesaHiCache.Models.HunyuanVideo;
 using LesaHiCache.Shapes.Model;
 using LesaHiCache.Shapes.Task;
 
@@ -25,7 +26,7 @@ internal static class ModelCardCommand
         var steps = new Option<int>("--steps") { Description = "Sampling steps.", DefaultValueFactory = _ => 50 };
         var batch = new Option<int>("--batch") { Description = "Images per batch.", DefaultValueFactory = _ => 16 };
         var guidance = new Option<double>("--guidance") { Description = "CFG scale.", DefaultValueFactory = _ => new ShapesGenerationOptions().GuidanceScale };
-        var command = new Command("model-card", "Evaluate a trained shapes model and write its model card (README.md, loss.png, samples.png, fidelity.json).")
+        var command = new Command("model-card", "Evaluate a trained shapes model (image or video) and write its model card (README.md, loss.png, samples.png, fidelity.json).")
         {
             folder, prompts, promptSeed, noiseSeed, steps, batch, guidance,
         };
@@ -40,6 +41,11 @@ internal static class ModelCardCommand
         CliChecks.AtLeast(count, 1, "--prompts");
         CliChecks.AtLeast(steps, 1, "--steps");
         CliChecks.AtLeast(batch, 1, "--batch");
+        if (DiffusersClassName.Of(Path.Combine(folder, "transformer", "config.json")) == HunyuanVideoTransformerConfig.DiffusersClassName)
+        {
+            return VideoModelCard.Write(folder, count, promptSeed, noiseSeed, new ShapesGenerationOptions { Steps = steps, GuidanceScale = guidance }, batch);
+        }
+
         using var cancel = CliLogging.CancelOnCtrlC();
         using var model = ShapesModel.Load(folder);
         var options = new ShapesGenerationOptions { Steps = steps, GuidanceScale = guidance };
@@ -47,7 +53,7 @@ internal static class ModelCardCommand
 
         var evaluation = CliLogging.WithProgress("generating", report => FidelityEvaluation.Run(
             model, count, promptSeed, noiseSeed, options, batch, done => report((double)done / count, $"{done}/{count} images"), cancel.Token));
-        Console.WriteLine(string.Create(c, $"Mean fidelity over {count} prompts (prompt seed {promptSeed}, noise seeds {noiseSeed}..{noiseSeed + count - 1}), {steps} steps: {evaluation.Mean:F4} (one object: {evaluation.MeanOf(1):F4} over {evaluation.CountOf(1)}; two objects: {evaluation.MeanOf(2):F4} over {evaluation.CountOf(2)})"));
+        Console.WriteLine(string.Create(c, $"Mean fidelity over {count} prompts (prompt seed {promptSeed}, noise seeds {noiseSeed}..{noiseSeed + count - 1}), {steps} steps: {evaluation.Mean:F4} (one object: {Fidelity(evaluation.MeanOf(1))} over {evaluation.CountOf(1)}; two objects: {Fidelity(evaluation.MeanOf(2))} over {evaluation.CountOf(2)})"));
 
         var (repeatable, singleSeconds) = CheckDeterminism(model, evaluation.Prompts[0].Text, noiseSeed, options);
         Console.WriteLine(string.Create(c, $"Same prompt and seed twice: {(repeatable ? "bit-identical" : "DIFFERENT")}; one image alone: {singleSeconds:F2} s"));
@@ -84,7 +90,10 @@ internal static class ModelCardCommand
         return 0;
     }
 
-    private static (bool Repeatable, double Seconds) CheckDeterminism(ShapesModel model, string prompt, long seed, ShapesGenerationOptions options)
+    /// <summary>A group's mean fidelity to three places, or n/a for a group with no prompts.</summary>
+    internal static string Fidelity(double? mean) => mean?.ToString("F3", CultureInfo.InvariantCulture) ?? "n/a";
+
+    internal static (bool Repeatable, double Seconds) CheckDeterminism(IShapesTaskModel model, string prompt, long seed, ShapesGenerationOptions options)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var first = model.Generate([prompt], [seed], options);
@@ -93,12 +102,12 @@ internal static class ModelCardCommand
         return (first.eq(second).all().item<bool>(), seconds);
     }
 
-    private static List<(int Step, double Loss)> ReadLosses(string path) => File.ReadAllLines(path).Skip(1)
+    internal static List<(int Step, double Loss)> ReadLosses(string path) => File.ReadAllLines(path).Skip(1)
         .Select(line => line.Split(','))
         .Select(p => (int.Parse(p[0], CultureInfo.InvariantCulture), double.Parse(p[1], CultureInfo.InvariantCulture)))
         .ToList();
 
-    private static void PlotLosses(List<(int Step, double Loss)> losses, string path)
+    internal static void PlotLosses(List<(int Step, double Loss)> losses, string path)
     {
         var plot = new ScottPlot.Plot();
         plot.Add.Scatter(losses.Select(l => (double)l.Step).ToArray(), losses.Select(l => l.Loss).ToArray());
@@ -134,7 +143,7 @@ internal static class ModelCardCommand
         card.AppendLine(string.Create(c, $"| training | {t.GetProperty("Steps").GetInt32()} steps x {o.GetProperty("BatchSize").GetInt32()} images, AdamW lr {o.GetProperty("LearningRate").GetDouble()} (warm-up {o.GetProperty("WarmupSteps").GetInt32()}, cosine to 10%), weight decay {o.GetProperty("WeightDecay").GetDouble()}, clip {o.GetProperty("GradientClip").GetDouble()}, EMA {o.GetProperty("EmaDecay").GetDouble()}, conditioning dropout {o.GetProperty("ConditioningDropout").GetDouble()}, {(o.TryGetProperty("TwoObjectShare", out var share) ? share.GetDouble() : 0.5):P0} two-object prompts, logit-normal t, data seed {o.GetProperty("DataSeed").GetInt32()} |"));
         card.AppendLine(string.Create(c, $"| wall time | {t.GetProperty("WallSeconds").GetDouble() / 60:F1} min on {t.GetProperty("Device").GetString()} with {t.GetProperty("Threads").GetInt32()} threads (2-core AMD EPYC 2.6 GHz) |"));
         card.AppendLine(string.Create(c, $"| final loss | {t.GetProperty("FinalLoss").GetDouble():F4} (mean of the last {o.GetProperty("LogEvery").GetInt32()} steps) |"));
-        card.AppendLine(string.Create(c, $"| prompt fidelity | **{evaluation.Mean:F3}** mean over {evaluation.Prompts.Count} prompts (prompt seed {evaluation.PromptSeed}, noise seeds {evaluation.NoiseSeed}..{evaluation.NoiseSeed + evaluation.Prompts.Count - 1}; neither used in training), {steps} steps, CFG {options.GuidanceScale}: one-object prompts {evaluation.MeanOf(1):F3} ({evaluation.CountOf(1)}), two-object prompts {evaluation.MeanOf(2):F3} ({evaluation.CountOf(2)}) |"));
+        card.AppendLine(string.Create(c, $"| prompt fidelity | **{evaluation.Mean:F3}** mean over {evaluation.Prompts.Count} prompts (prompt seed {evaluation.PromptSeed}, noise seeds {evaluation.NoiseSeed}..{evaluation.NoiseSeed + evaluation.Prompts.Count - 1}; neither used in training), {steps} steps, CFG {options.GuidanceScale}: one-object prompts {Fidelity(evaluation.MeanOf(1))} ({evaluation.CountOf(1)}), two-object prompts {Fidelity(evaluation.MeanOf(2))} ({evaluation.CountOf(2)}) |"));
         var objects = evaluation.Reports.SelectMany(r => r.Objects).ToList();
         card.AppendLine(string.Create(c, $"| what the score found | of {objects.Count} objects: color {objects.Count(o => o.Found)}, position {objects.Count(o => o.PositionCorrect)}, size {objects.Count(o => o.SizeCorrect)}, shape {objects.Count(o => o.ShapeCorrect)}; backgrounds {evaluation.Reports.Count(r => r.BackgroundCorrect)}/{evaluation.Prompts.Count}; {evaluation.Reports.Sum(r => r.Spurious.Count)} spurious blobs in {evaluation.Reports.Count(r => r.Spurious.Count > 0)} images ([docs/shapes-task.md](../../docs/shapes-task.md)) |"));
         card.AppendLine(string.Create(c, $"| speed | {evaluation.SecondsPerImage:F2} s per {steps}-step image in batches of {batch}, {singleSeconds:F2} s for one image alone (CFG doubles the batch) |"));

@@ -18,7 +18,7 @@ internal static class TrainLesaCommand
     {
         var training = new LesaTrainingOptions { Schedule = new Caching.Schedules.FixedIntervalSchedule(7, warmup: 3) };
         var evaluation = new EvaluationOptions();
-        var model = new Option<string?>("--model") { Description = "A shapes model folder (default: the bundled model)." };
+        var model = new Option<string?>("--model") { Description = "A shapes model folder, image or video (default: the bundled image model)." };
         var output = new Option<string>("--output") { Description = "The predictor file to write (.safetensors).", Required = true };
         var work = new Option<string?>("--work") { Description = "Folder for trajectories/ and checkpoint/ (default: <output>.work); rerun to resume." };
         var trajectories = new Option<string?>("--trajectories") { Description = "Trajectory folder (default: <work>/trajectories); share it between predictors of one model and sampler." };
@@ -43,7 +43,7 @@ internal static class TrainLesaCommand
         var weightsDtype = new Option<string>("--weights-dtype") { Description = "dtype of the weights in the written file (float16 halves it; loading converts to float32).", DefaultValueFactory = _ => "float32" };
         weightsDtype.AcceptOnlyFromAmong("float32", "float16", "bfloat16");
         var threads = new Option<int>("--threads") { Description = "Torch threads (0: default).", DefaultValueFactory = _ => 0 };
-        var command = new Command("train-lesa", "Train a LESA predictor for the shapes model and one schedule: record uncached trajectories, then phase 1 (ground-truth history) and phase 2 (closed loop).")
+        var command = new Command("train-lesa", "Train a LESA predictor for a shapes model (image or video) and one schedule: record uncached trajectories, then phase 1 (ground-truth history) and phase 2 (closed loop).")
         {
             model, output, work, trajectories, schedule, steps, guidance, prompts, seedsPerPrompt, promptSeed, noiseSeed, excludePromptSeed, excludePrompts, episode, phase1, phase2, episodesPerStep, lr, validationEpisodes, seed, cfgExperts, weightsDtype, threads,
         };
@@ -87,8 +87,7 @@ internal static class TrainLesaCommand
                 set_num_threads(parse.GetValue(threads));
             }
 
-            var excluded = new PromptGrammar(parse.GetValue(excludePromptSeed)).Take(parse.GetValue(excludePrompts)).Select(p => p.Text).ToHashSet(StringComparer.Ordinal);
-            var data = new DataChoice(parse.GetValue(prompts), parse.GetValue(seedsPerPrompt), parse.GetValue(promptSeed), parse.GetValue(noiseSeed), excluded, parse.GetValue(episode), parse.GetValue(trajectories) ?? Path.Combine(workFolder, "trajectories"));
+            var data = new DataChoice(parse.GetValue(prompts), parse.GetValue(seedsPerPrompt), parse.GetValue(promptSeed), parse.GetValue(noiseSeed), parse.GetValue(excludePromptSeed), parse.GetValue(excludePrompts), parse.GetValue(episode), parse.GetValue(trajectories) ?? Path.Combine(workFolder, "trajectories"));
             var generation = new ShapesGenerationOptions { Steps = parse.GetValue(steps), GuidanceScale = parse.GetValue(guidance) };
             var fileDtype = parse.GetValue(weightsDtype) switch
             {
@@ -96,18 +95,19 @@ internal static class TrainLesaCommand
                 "bfloat16" => ScalarType.BFloat16,
                 _ => ScalarType.Float32,
             };
-            return Run(modelFolder, outputPath, workFolder, options, data, generation, parse.GetValue(excludePromptSeed), parse.GetValue(excludePrompts), fileDtype);
+            return Run(modelFolder, outputPath, workFolder, options, data, generation, fileDtype);
         });
         return command;
     }
 
-    private static int Run(string modelFolder, string output, string work, LesaTrainingOptions options, DataChoice data, ShapesGenerationOptions generation, int excludedSeed, int excludedCount, ScalarType fileDtype)
+    private static int Run(string modelFolder, string output, string work, LesaTrainingOptions options, DataChoice data, ShapesGenerationOptions generation, ScalarType fileDtype)
     {
         using var loggers = CliLogging.Create();
         var logger = loggers.CreateLogger("train-lesa");
         using var cancel = CliLogging.CancelOnCtrlC();
-        using var model = ShapesModel.Load(modelFolder, cuda.is_available() ? CUDA : CPU);
-        var host = ShapesLesaHost.ForTraining(model, data.Prompts, data.SeedsPerPrompt, data.PromptSeed, data.NoiseSeed, data.Excluded, generation);
+        using var model = ShapesTaskModels.Load(modelFolder, cuda.is_available() ? CUDA : CPU);
+        var excluded = model.Prompts(data.ExcludedSeed).Take(data.ExcludedCount).ToHashSet(StringComparer.Ordinal);
+        var host = ShapesLesaHost.ForTraining(model, data.Prompts, data.SeedsPerPrompt, data.PromptSeed, data.NoiseSeed, excluded, generation);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
@@ -140,7 +140,7 @@ internal static class TrainLesaCommand
             using var predictor = result.Predictor;
             predictor.DescribeTraining(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{data.Prompts} grammar prompts (seed {data.PromptSeed}, none among the first {excludedCount} of evaluation seed {excludedSeed}) x {data.SeedsPerPrompt} noise seeds from {data.NoiseSeed}, {generation.Steps} steps, CFG {generation.GuidanceScale}; recording {recording.TotalMinutes:F1} min; {predictor.Info.Training}"));
+                $"{data.Prompts} grammar prompts (seed {data.PromptSeed}, none among the first {data.ExcludedCount} of evaluation seed {data.ExcludedSeed}) x {data.SeedsPerPrompt} noise seeds from {data.NoiseSeed}, {generation.Steps} steps, CFG {generation.GuidanceScale}; recording {recording.TotalMinutes:F1} min; {predictor.Info.Training}"));
             predictor.Save(output, fileDtype);
             var bytes = new FileInfo(output).Length;
             Console.WriteLine(string.Create(
@@ -155,5 +155,5 @@ internal static class TrainLesaCommand
         }
     }
 
-    private sealed record DataChoice(int Prompts, int SeedsPerPrompt, int PromptSeed, long NoiseSeed, IReadOnlySet<string> Excluded, int Episode, string Folder);
+    private sealed record DataChoice(int Prompts, int SeedsPerPrompt, int PromptSeed, long NoiseSeed, int ExcludedSeed, int ExcludedCount, int Episode, string Folder);
 }

@@ -20,7 +20,7 @@ internal static class TrainModelCommand
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => defaults.CheckpointEvery };
         var threads = new Option<int>("--threads") { Description = "Torch threads (0: default).", DefaultValueFactory = _ => 0 };
         var video = new Option<bool>("--video") { Description = "Train the text-to-video model (8-frame clips, HunyuanVideo architecture; --batch counts clips) instead of the image model." };
-        var stillShare = new Option<double>("--still-share") { Description = "With --video: share of still objects in the training prompts.", DefaultValueFactory = _ => 0.25 };
+        var stillShare = new Option<double>("--still-share") { Description = "With --video: share of still objects in the training prompts.", DefaultValueFactory = _ => defaults.StillShare };
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => cuda.is_available() ? "cuda" : "cpu" };
         var command = new Command("train-model", "Train the bundled shapes text-to-image model, or with --video the text-to-video model (rectified flow, EMA, resumable checkpoints).")
         {
@@ -35,6 +35,7 @@ internal static class TrainModelCommand
                 LearningRate = parse.GetValue(lr),
                 DataSeed = parse.GetValue(dataSeed),
                 TwoObjectShare = parse.GetValue(twoObjectShare),
+                StillShare = parse.GetValue(stillShare),
                 CheckpointEvery = parse.GetValue(checkpointEvery),
                 Threads = parse.GetValue(threads),
             };
@@ -44,12 +45,12 @@ internal static class TrainModelCommand
             CliChecks.AtLeast(options.CheckpointEvery, 1, "--checkpoint-every");
             CliChecks.AtLeast(options.Threads, 0, "--threads");
             CliChecks.Share(options.TwoObjectShare, "--two-object-share");
-            CliChecks.Share(parse.GetValue(stillShare), "--still-share");
+            CliChecks.Share(options.StillShare, "--still-share");
             var targetDevice = CliChecks.Device(parse.GetValue(device)!, "--device");
             using var loggers = CliLogging.Create();
             var logger = loggers.CreateLogger("train-model");
             Func<string, Device, IProgress<TrainingProgress>, CancellationToken, TrainingResult> train = parse.GetValue(video)
-                ? new ShapesVideoTrainer(options, logger, stillShare: parse.GetValue(stillShare)).Train
+                ? new ShapesVideoTrainer(options, logger).Train
                 : new ShapesTrainer(options, logger).Train;
             return Run(train, parse.GetValue(output)!, targetDevice, parse.GetValue(video) ? "clips" : "images");
         });

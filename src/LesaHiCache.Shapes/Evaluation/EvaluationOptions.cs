@@ -41,6 +41,6 @@ public sealed record EvaluationOptions
     /// <summary>CFG scale of the generations.</summary>
     public double GuidanceScale { get; init; } = new ShapesGenerationOptions().GuidanceScale;
 
-    /// <summary>Where <c>lesa</c> without a path looks for a predictor matching the schedule.</summary>
+    /// <summary>Where <c>lesa</c> without a path looks for a predictor matching the schedule (the bundled image model's predictors by default; the video model's are in <see cref="Video.ShapesVideoModel.BundledLesaFolder"/>).</summary>
     public string PredictorFolder { get; init; } = ShapesModel.BundledLesaFolder;
 }

@@ -11,9 +11,10 @@ namespace LesaHiCache.Shapes.Evaluation;
 /// <summary>
 /// Runs the uncached reference and every method x schedule on the same prompts and noise seeds,
 /// interleaved batch by batch so machine noise hits all of them alike, and compares each with the
-/// reference (PSNR, SSIM, relative L1 of the output, prompt fidelity) and in wall time.
+/// reference (PSNR, SSIM, relative L1 of the output, prompt fidelity) and in wall time. For clips,
+/// PSNR and SSIM are computed per frame and averaged over the clip's frames.
 /// </summary>
-public sealed class Evaluator(ShapesModel model, EvaluationOptions options)
+public sealed class Evaluator(IShapesTaskModel model, EvaluationOptions options)
 {
     /// <summary>Runs (methods x schedules) in order.</summary>
     public static IReadOnlyList<(MethodSpec Method, ScheduleSpec Schedule)> Runs(IReadOnlyList<MethodSpec> methods, IReadOnlyList<ScheduleSpec> schedules)
@@ -32,7 +33,7 @@ public sealed class Evaluator(ShapesModel model, EvaluationOptions options)
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         var runs = Runs(methods, schedules);
-        var scenes = PromptGrammar.TakeExcept(options.PromptSeed, options.Prompts, options.ExcludedPrompts);
+        var scenes = model.TakeExcept(options.PromptSeed, options.Prompts, options.ExcludedPrompts);
         var batches = Enumerable.Range(0, options.Batches).ToList();
         var repeats = options.ResolvedRepeats;
         var totalGenerations = repeats * batches.Count * (runs.Count + 1);
@@ -55,7 +56,7 @@ public sealed class Evaluator(ShapesModel model, EvaluationOptions options)
                 foreach (var b in batches)
                 {
                     var chunk = scenes.Skip(b * options.Batch).Take(options.Batch).ToList();
-                    var prompts = chunk.Select(s => s.Text).ToList();
+                    var prompts = chunk;
                     var seeds = chunk.Select((_, i) => options.NoiseSeed + b * options.Batch + i).ToList();
                     var first = repeat == 0;
 
@@ -66,8 +67,8 @@ public sealed class Evaluator(ShapesModel model, EvaluationOptions options)
                     var referenceRgb = Rgb(referenceImages);
                     if (first)
                     {
-                        referenceFidelity.AddRange(chunk.Zip(referenceRgb, (scene, image) => FidelityScorer.Score(image, scene).Score));
-                        onBatch?.Invoke(new GeneratedBatch(-1, b * options.Batch, referenceRgb));
+                        referenceFidelity.AddRange(chunk.Zip(referenceRgb, (prompt, frames) => model.Score(frames, prompt).Score));
+                        onBatch?.Invoke(Batch(-1, b * options.Batch, referenceRgb));
                     }
 
                     for (var r = 0; r < runs.Count; r++)
@@ -81,8 +82,8 @@ public sealed class Evaluator(ShapesModel model, EvaluationOptions options)
                         if (first)
                         {
                             var rgb = Rgb(cached);
-                            accumulators[r].Add(cached, referenceImages, chunk, rgb, session.Statistics, forecastMs);
-                            onBatch?.Invoke(new GeneratedBatch(r, b * options.Batch, rgb));
+                            accumulators[r].Add(model, cached, referenceImages, chunk, rgb, session.Statistics, forecastMs);
+                            onBatch?.Invoke(Batch(r, b * options.Batch, rgb));
                         }
                     }
 
@@ -129,7 +130,7 @@ public sealed class Evaluator(ShapesModel model, EvaluationOptions options)
         };
     }
 
-    private (Tensor Images, double Seconds, double ForecastMs) Generate(List<string> prompts, List<long> seeds, ShapesGenerationOptions generation, CacheSession? session, CancellationToken cancellation)
+    private (Tensor Images, double Seconds, double ForecastMs) Generate(IReadOnlyList<string> prompts, List<long> seeds, ShapesGenerationOptions generation, CacheSession? session, CancellationToken cancellation)
     {
         var stepMs = new double[options.Steps];
         var clock = Stopwatch.StartNew();
@@ -146,7 +147,14 @@ public sealed class Evaluator(ShapesModel model, EvaluationOptions options)
         return (images, seconds, forecastMs);
     }
 
-    private static List<byte[]> Rgb(Tensor images) => Enumerable.Range(0, (int)images.shape[0]).Select(i => ShapesModel.ToRgb(images[i])).ToList();
+    private List<IReadOnlyList<byte[]>> Rgb(Tensor items) => Enumerable.Range(0, (int)items.shape[0]).Select(i =>
+    {
+        using var item = items[i];
+        return model.ToRgbFrames(item);
+    }).ToList();
+
+    private GeneratedBatch Batch(int run, int firstPrompt, List<IReadOnlyList<byte[]>> items) =>
+        new(run, firstPrompt, [.. items.Select(frames => RgbImage.Strip(frames, model.FrameSize))], model.FrameSize * model.Frames, model.FrameSize);
 
     private static void Report(ref int done, int total, Action<double, string>? progress, string what)
     {
@@ -167,15 +175,15 @@ public sealed class Evaluator(ShapesModel model, EvaluationOptions options)
         private readonly List<double> cacheBytes = [];
         private readonly List<double> forecastMs = [];
 
-        public void Add(Tensor images, Tensor reference, IReadOnlyList<ScenePrompt> scenes, IReadOnlyList<byte[]> rgb, CacheStatistics statistics, double forecastMsPerStep)
+        public void Add(IShapesTaskModel model, Tensor images, Tensor reference, IReadOnlyList<string> prompts, IReadOnlyList<IReadOnlyList<byte[]>> rgb, CacheStatistics statistics, double forecastMsPerStep)
         {
             using var scope = NewDisposeScope();
-            var shown = ShapesModel.ToDisplay(images);
-            var referenceShown = ShapesModel.ToDisplay(reference);
-            psnr.AddRange(ImageMetrics.PsnrDb(shown, referenceShown));
-            ssim.AddRange(ImageMetrics.Ssim(shown, referenceShown));
+            var shown = ShapesModel.ToDisplay(ShapesTaskModels.AsFrames(images));
+            var referenceShown = ShapesModel.ToDisplay(ShapesTaskModels.AsFrames(reference));
+            psnr.AddRange(PerItem(ImageMetrics.PsnrDb(shown, referenceShown), model.Frames));
+            ssim.AddRange(PerItem(ImageMetrics.Ssim(shown, referenceShown), model.Frames));
             relativeL1.AddRange(ImageMetrics.RelativeL1(images, reference));
-            fidelity.AddRange(scenes.Zip(rgb, (scene, image) => FidelityScorer.Score(image, scene).Score));
+            fidelity.AddRange(prompts.Zip(rgb, (prompt, frames) => model.Score(frames, prompt).Score));
             fullSteps.Add(statistics.FullSteps.Count);
             cacheBytes.Add(statistics.PeakCacheBytes);
             if (statistics.ForecastSteps.Count > 0)
@@ -183,6 +191,9 @@ public sealed class Evaluator(ShapesModel model, EvaluationOptions options)
                 forecastMs.Add(forecastMsPerStep);
             }
         }
+
+        /// <summary>Per-frame values (item-major) averaged per item; an identical frame's infinite PSNR makes its clip's infinite.</summary>
+        private static IEnumerable<double> PerItem(double[] perFrame, int frames) => perFrame.Chunk(frames).Select(c => c.Average());
 
         public MethodResult Result(MethodSpec method, ScheduleSpec schedule, int steps, IReadOnlyList<double> pairRatios, double secondsPerImage)
         {

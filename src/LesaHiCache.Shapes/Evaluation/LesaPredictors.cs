@@ -11,7 +11,7 @@ namespace LesaHiCache.Shapes.Evaluation;
 /// the predictor for the run's schedule and checks it against the model, the sampler times and the
 /// schedule, so a mismatched predictor fails before any generation.
 /// </summary>
-internal sealed class LesaPredictors(ShapesModel model, EvaluationOptions options, ShapesGenerationOptions generation) : IDisposable
+internal sealed class LesaPredictors(IShapesTaskModel model, EvaluationOptions options, ShapesGenerationOptions generation) : IDisposable
 {
     private readonly Dictionary<string, LesaPredictor> loaded = new(StringComparer.Ordinal);
     private string? fingerprint;
@@ -23,8 +23,8 @@ internal sealed class LesaPredictors(ShapesModel model, EvaluationOptions option
             return new CacheConfig { Level = method.Level, Forecaster = method.Forecaster!, Schedule = schedule.Schedule };
         }
 
-        var times = new FlowMatchSchedule(options.Steps, generation.Shift, ShapesModel.TokensPerSide * ShapesModel.TokensPerSide).Times;
-        fingerprint ??= ModelFingerprint.Of(model.Transformer);
+        var times = new FlowMatchSchedule(options.Steps, generation.Shift, model.SequenceTokens).Times;
+        fingerprint ??= ModelFingerprint.Of(model.Denoiser);
         var path = Path.GetFullPath(method.PredictorPath ?? LesaPredictor.FindIn(options.PredictorFolder, fingerprint, times, schedule.Schedule, method.CfgExperts));
         if (!loaded.TryGetValue(path, out var predictor))
         {

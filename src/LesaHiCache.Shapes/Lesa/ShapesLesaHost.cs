@@ -9,19 +9,19 @@ using static TorchSharp.torch;
 namespace LesaHiCache.Shapes.Lesa;
 
 /// <summary>
-/// LESA training samples for the shapes model: grammar prompts, each with several noise seeds,
+/// LESA training samples for a shapes task model (image or video): grammar prompts, each with several noise seeds,
 /// generated with the given sampler options (steps, CFG, shift). Prompts that occur in an excluded
 /// (evaluation) set are skipped, so training and evaluation never share a prompt.
 /// </summary>
 public sealed class ShapesLesaHost : ILesaTrainingHost
 {
-    private readonly ShapesModel model;
+    private readonly IShapesTaskModel model;
     private readonly ShapesGenerationOptions options;
     private readonly List<(string Prompt, long Seed)> samples;
     private string? fingerprint;
 
     /// <summary>Creates a host over explicit (prompt, seed) samples.</summary>
-    public ShapesLesaHost(ShapesModel model, IReadOnlyList<(string Prompt, long Seed)> samples, ShapesGenerationOptions? options = null)
+    public ShapesLesaHost(IShapesTaskModel model, IReadOnlyList<(string Prompt, long Seed)> samples, ShapesGenerationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(samples);
@@ -30,7 +30,7 @@ public sealed class ShapesLesaHost : ILesaTrainingHost
         this.samples = [.. samples];
         foreach (var (prompt, _) in this.samples)
         {
-            ScenePrompt.Parse(prompt);
+            model.CheckPrompt(prompt);
         }
     }
 
@@ -38,22 +38,27 @@ public sealed class ShapesLesaHost : ILesaTrainingHost
     /// <paramref name="prompts"/> grammar prompts of <paramref name="promptSeed"/> not in <paramref name="excluded"/>,
     /// each with <paramref name="seedsPerPrompt"/> noise seeds from <paramref name="firstNoiseSeed"/> on.
     /// </summary>
-    public static ShapesLesaHost ForTraining(ShapesModel model, int prompts, int seedsPerPrompt, int promptSeed, long firstNoiseSeed, IReadOnlySet<string> excluded, ShapesGenerationOptions? options = null)
+    public static ShapesLesaHost ForTraining(IShapesTaskModel model, int prompts, int seedsPerPrompt, int promptSeed, long firstNoiseSeed, IReadOnlySet<string> excluded, ShapesGenerationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(excluded);
         ArgumentOutOfRangeException.ThrowIfLessThan(prompts, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(seedsPerPrompt, 1);
-        var grammar = new PromptGrammar(promptSeed);
+        ArgumentNullException.ThrowIfNull(model);
         var chosen = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var tries = 0; chosen.Count < prompts; tries++)
+        var tries = 0;
+        foreach (var text in model.Prompts(promptSeed))
         {
-            if (tries > 100 * prompts)
+            if (chosen.Count == prompts)
+            {
+                break;
+            }
+
+            if (++tries > 100 * prompts)
             {
                 throw new InvalidOperationException($"Could not draw {prompts} distinct training prompts outside the excluded set.");
             }
 
-            var text = grammar.Next().Text;
             if (!excluded.Contains(text) && seen.Add(text))
             {
                 chosen.Add(text);
@@ -80,10 +85,10 @@ public sealed class ShapesLesaHost : ILesaTrainingHost
     public ShapesGenerationOptions Options => options;
 
     /// <inheritdoc />
-    public string ModelName => "shapes-flux";
+    public string ModelName => model.Name;
 
     /// <inheritdoc />
-    public string ModelFingerprint => fingerprint ??= global::LesaHiCache.Lesa.ModelFingerprint.Of(model.Transformer);
+    public string ModelFingerprint => fingerprint ??= global::LesaHiCache.Lesa.ModelFingerprint.Of(model.Denoiser);
 
     /// <inheritdoc />
     public Device Device => model.Device;
@@ -92,7 +97,7 @@ public sealed class ShapesLesaHost : ILesaTrainingHost
     public double OutputRange => 2.0;
 
     /// <inheritdoc />
-    public string Setup => string.Create(CultureInfo.InvariantCulture, $"{options.Steps} steps, CFG {options.GuidanceScale}, shift {options.Shift}, {SceneLayout.ImageSize}x{SceneLayout.ImageSize}");
+    public string Setup => string.Create(CultureInfo.InvariantCulture, $"{options.Steps} steps, CFG {options.GuidanceScale}, shift {options.Shift}, {(model.Frames > 1 ? $"{model.Frames} frames of " : "")}{model.FrameSize}x{model.FrameSize}");
 
     /// <inheritdoc />
     public int SampleCount => samples.Count;
@@ -104,7 +109,7 @@ public sealed class ShapesLesaHost : ILesaTrainingHost
     public Tensor InitialNoise(IReadOnlyList<int> samples)
     {
         ArgumentNullException.ThrowIfNull(samples);
-        return SeededNoise.Draw([.. samples.Select(i => this.samples[i].Seed)], [ShapesModel.TokensPerSide * ShapesModel.TokensPerSide, ShapesModel.Channels * ShapesModel.Patch * ShapesModel.Patch], Device);
+        return SeededNoise.Draw([.. samples.Select(i => this.samples[i].Seed)], [.. model.NoiseShape], Device);
     }
 
     /// <inheritdoc />

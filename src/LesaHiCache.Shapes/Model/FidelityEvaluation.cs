@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LesaHiCache.Shapes.Task;
 
 namespace LesaHiCache.Shapes.Model;
@@ -18,11 +17,11 @@ public sealed record FidelityEvaluation(int PromptSeed, long NoiseSeed, IReadOnl
     /// <summary>Mean fidelity.</summary>
     public double Mean => Scores.Average();
 
-    /// <summary>Mean fidelity of the prompts with <paramref name="objects"/> objects (NaN when there are none).</summary>
-    public double MeanOf(int objects)
+    /// <summary>Mean fidelity of the prompts with <paramref name="objects"/> objects (null when there are none).</summary>
+    public double? MeanOf(int objects)
     {
         var scores = Prompts.Zip(Reports).Where(p => p.First.Objects.Count == objects).Select(p => p.Second.Score).ToList();
-        return scores.Count == 0 ? double.NaN : scores.Average();
+        return scores.Count == 0 ? null : scores.Average();
     }
 
     /// <summary>Prompts with <paramref name="objects"/> objects.</summary>
@@ -35,18 +34,8 @@ public sealed record FidelityEvaluation(int PromptSeed, long NoiseSeed, IReadOnl
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         var scenes = new PromptGrammar(promptSeed).Take(count);
-        var images = new List<byte[]>();
-        var clock = Stopwatch.StartNew();
-        for (var start = 0; start < count; start += batch)
-        {
-            var chunk = scenes.Skip(start).Take(batch).ToList();
-            var seeds = chunk.Select((_, i) => noiseSeed + start + i).ToList();
-            using var generated = model.Generate(chunk.Select(s => s.Text).ToList(), seeds, options, cancellation: cancellation);
-            images.AddRange(Enumerable.Range(0, chunk.Count).Select(i => ShapesModel.ToRgb(generated[i])));
-            onImagesDone?.Invoke(images.Count);
-        }
-
-        var seconds = clock.Elapsed.TotalSeconds / count;
+        var (items, seconds) = BatchedGeneration.Run(model, [.. scenes.Select(s => s.Text)], noiseSeed, options, batch, onImagesDone, cancellation);
+        var images = items.Select(frames => frames[0]).ToList();
         var reports = scenes.Zip(images, (scene, image) => FidelityScorer.Score(image, scene)).ToList();
         return new FidelityEvaluation(promptSeed, noiseSeed, scenes, reports, images, seconds);
     }

@@ -14,7 +14,7 @@ namespace LesaHiCache.Shapes.Model;
 /// transformer generating 32x32 RGB images directly in pixel space (4x4 patches: 8x8 tokens of 48 channels).
 /// Folder layout: <c>transformer/</c> (diffusers config + safetensors), <c>text_encoder/</c>, <c>tokenizer.json</c>.
 /// </summary>
-public sealed class ShapesModel : IDisposable
+public sealed class ShapesModel : IShapesTaskModel
 {
     /// <summary>Pixels per token side.</summary>
     public const int Patch = 4;
@@ -69,6 +69,56 @@ public sealed class ShapesModel : IDisposable
 
     /// <summary>Where the parameters live.</summary>
     public Device Device => Transformer.parameters().First().device;
+
+    /// <inheritdoc />
+    public string Name => "shapes-flux";
+
+    /// <inheritdoc />
+    public string ItemName => "image";
+
+    /// <inheritdoc />
+    nn.Module IShapesTaskModel.Denoiser => Transformer;
+
+    /// <inheritdoc />
+    public int SequenceTokens => TokensPerSide * TokensPerSide;
+
+    /// <inheritdoc />
+    public IReadOnlyList<long> NoiseShape => [TokensPerSide * TokensPerSide, Channels * Patch * Patch];
+
+    /// <inheritdoc />
+    public int Frames => 1;
+
+    /// <inheritdoc />
+    public int FrameSize => SceneLayout.ImageSize;
+
+    /// <inheritdoc />
+    public IEnumerable<string> Prompts(int seed)
+    {
+        var grammar = new PromptGrammar(seed);
+        while (true)
+        {
+            yield return grammar.Next().Text;
+        }
+    }
+
+    /// <inheritdoc />
+    public void CheckPrompt(string prompt) => ScenePrompt.Parse(prompt);
+
+    /// <inheritdoc />
+    public IReadOnlyList<byte[]> ToRgbFrames(Tensor item) => [ToRgb(item)];
+
+    /// <inheritdoc />
+    public TaskScore Score(IReadOnlyList<byte[]> frames, string prompt)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        if (frames.Count != 1)
+        {
+            throw new ArgumentException($"An image has one frame, not {frames.Count}.", nameof(frames));
+        }
+
+        var report = FidelityScorer.Score(frames[0], ScenePrompt.Parse(prompt));
+        return new TaskScore(report.Score, report.Explain());
+    }
 
     /// <summary>Builds a new (randomly initialised, or meta) model.</summary>
     public static ShapesModel Create(ModuleBuild build, FluxTransformerConfig? transformerConfig = null, ShapesTextEncoderConfig? textConfig = null)

@@ -23,6 +23,34 @@ public static class RgbImage
         return rgb;
     }
 
+    /// <summary>Square frames (interleaved RGB, <paramref name="side"/> pixels) side by side as one RGB image <paramref name="side"/> high; one frame is returned as it is.</summary>
+    public static byte[] Strip(IReadOnlyList<byte[]> frames, int side)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        ArgumentOutOfRangeException.ThrowIfLessThan(side, 1);
+        if (frames.Count == 0 || frames.Any(f => f is null || f.Length != side * side * 3))
+        {
+            throw new ArgumentException($"Give at least one frame, each {side}x{side} RGB ({side * side * 3} bytes).", nameof(frames));
+        }
+
+        if (frames.Count == 1)
+        {
+            return frames[0];
+        }
+
+        var rowBytes = side * 3;
+        var strip = new byte[frames.Count * side * rowBytes];
+        for (var y = 0; y < side; y++)
+        {
+            for (var f = 0; f < frames.Count; f++)
+            {
+                Buffer.BlockCopy(frames[f], y * rowBytes, strip, ((y * frames.Count) + f) * rowBytes, rowBytes);
+            }
+        }
+
+        return strip;
+    }
+
     /// <summary>A bitmap of interleaved RGB bytes.</summary>
     public static SKBitmap ToBitmap(byte[] rgb, int width, int height)
     {

@@ -32,6 +32,9 @@ public sealed record ShapesTrainingOptions
     /// <summary>Share of training prompts with two objects (the harder half of the task: which attributes go with which object).</summary>
     public double TwoObjectShare { get; init; } = 0.7;
 
+    /// <summary>Share of still objects in the video model's training prompts (the image model has none).</summary>
+    public double StillShare { get; init; } = 0.25;
+
     /// <summary>Seed of the training data stream (prompts, noise and times of step s derive from it and s).</summary>
     public int DataSeed { get; init; } = 1;
 
@@ -66,6 +69,11 @@ public sealed record ShapesTrainingOptions
         if (TwoObjectShare is < 0 or > 1 || double.IsNaN(TwoObjectShare))
         {
             throw new ArgumentOutOfRangeException(nameof(TwoObjectShare), TwoObjectShare, "TwoObjectShare must be in [0, 1].");
+        }
+
+        if (StillShare is < 0 or > 1 || double.IsNaN(StillShare))
+        {
+            throw new ArgumentOutOfRangeException(nameof(StillShare), StillShare, "StillShare must be in [0, 1].");
         }
     }
 }

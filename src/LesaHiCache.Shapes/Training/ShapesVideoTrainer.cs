@@ -10,13 +10,12 @@ namespace LesaHiCache.Shapes.Training;
 /// Rectified-flow training of the text-to-video <see cref="ShapesVideoModel"/> on the clip task
 /// (the loop of the image model: AdamW with warm-up and cosine decay, conditioning dropout, EMA
 /// weights, resumable checkpoints in <c>{output}/checkpoint</c>). <see cref="ShapesTrainingOptions.BatchSize"/>
-/// counts clips; <see cref="ShapesTrainingOptions.Transformer"/> (the image transformer) must be null.
+/// counts clips, <see cref="ShapesTrainingOptions.StillShare"/> sets the share of still objects; <see cref="ShapesTrainingOptions.Transformer"/> (the image transformer) must be null.
 /// </summary>
 /// <param name="options">The loop's settings.</param>
 /// <param name="logger">Progress and checkpoint messages.</param>
 /// <param name="transformer">The video transformer; <see cref="ShapesVideoModel.DefaultTransformerConfig"/> when null.</param>
-/// <param name="stillShare">Share of still objects in the training prompts.</param>
-public sealed class ShapesVideoTrainer(ShapesTrainingOptions options, ILogger logger, HunyuanVideoTransformerConfig? transformer = null, double stillShare = 0.25)
+public sealed class ShapesVideoTrainer(ShapesTrainingOptions options, ILogger logger, HunyuanVideoTransformerConfig? transformer = null)
 {
     /// <summary>Trains (or resumes) and exports the EMA model to <paramref name="outputFolder"/>.</summary>
     public TrainingResult Train(string outputFolder, Device? device = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
@@ -27,18 +26,13 @@ public sealed class ShapesVideoTrainer(ShapesTrainingOptions options, ILogger lo
             throw new InvalidOperationException("ShapesTrainingOptions.Transformer is the image transformer; give the video transformer to ShapesVideoTrainer.");
         }
 
-        if (stillShare is < 0 or > 1 || double.IsNaN(stillShare))
-        {
-            throw new InvalidOperationException($"The still share must be in [0, 1], not {stillShare}.");
-        }
-
         var trainer = new RectifiedFlowTrainer(options, logger, build => new Trainee(ShapesVideoModel.Create(build, transformer)), Draw);
         return trainer.Train(outputFolder, device, progress, cancellation);
     }
 
     private TrainingData Draw(int seed)
     {
-        var prompts = new ClipGrammar(seed, options.TwoObjectShare, stillShare).Take(options.BatchSize);
+        var prompts = new ClipGrammar(seed, options.TwoObjectShare, options.StillShare).Take(options.BatchSize);
         using var scope = NewDisposeScope();
         var clips = stack(prompts.Select(p => ShapesVideoModel.FromRgbFrames(ClipRenderer.Render(p))).ToList());
         return new TrainingData([.. prompts.Select(p => p.Text)], ShapesVideoModel.ToTokens(clips).MoveToOuterDisposeScope());

@@ -16,7 +16,7 @@ namespace LesaHiCache.Shapes.Video;
 /// ((1, 8, 8) patches: 8 x 4 x 4 = 128 tokens of 192 channels, RoPE over frame, row and column).
 /// Folder layout: <c>transformer/</c> (diffusers config + safetensors), <c>text_encoder/</c>, <c>tokenizer.json</c>.
 /// </summary>
-public sealed class ShapesVideoModel : IDisposable
+public sealed class ShapesVideoModel : IShapesTaskModel
 {
     /// <summary>Pixels per token side.</summary>
     public const int Patch = 8;
@@ -84,6 +84,50 @@ public sealed class ShapesVideoModel : IDisposable
 
     /// <summary>Where the parameters live.</summary>
     public Device Device => Transformer.parameters().First().device;
+
+    /// <inheritdoc />
+    public string Name => "shapes-video";
+
+    /// <inheritdoc />
+    public string ItemName => "clip";
+
+    /// <inheritdoc />
+    nn.Module IShapesTaskModel.Denoiser => Transformer;
+
+    /// <inheritdoc />
+    public int SequenceTokens => Tokens;
+
+    /// <inheritdoc />
+    public IReadOnlyList<long> NoiseShape => [Tokens, TokenChannels];
+
+    /// <inheritdoc />
+    public int Frames => ClipLayout.Frames;
+
+    /// <inheritdoc />
+    public int FrameSize => ClipLayout.FrameSize;
+
+    /// <inheritdoc />
+    public IEnumerable<string> Prompts(int seed)
+    {
+        var grammar = new ClipGrammar(seed);
+        while (true)
+        {
+            yield return grammar.Next().Text;
+        }
+    }
+
+    /// <inheritdoc />
+    public void CheckPrompt(string prompt) => ClipPrompt.Parse(prompt);
+
+    /// <inheritdoc />
+    IReadOnlyList<byte[]> IShapesTaskModel.ToRgbFrames(Tensor item) => ToRgbFrames(item);
+
+    /// <inheritdoc />
+    public TaskScore Score(IReadOnlyList<byte[]> frames, string prompt)
+    {
+        var report = ClipScorer.Score(frames, ClipPrompt.Parse(prompt));
+        return new TaskScore(report.Score, report.Explain());
+    }
 
     /// <summary>Builds a new (randomly initialised, or meta) model.</summary>
     public static ShapesVideoModel Create(ModuleBuild build, HunyuanVideoTransformerConfig? transformerConfig = null)

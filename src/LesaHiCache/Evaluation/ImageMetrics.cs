@@ -75,11 +75,15 @@ public static class ImageMetrics
         }
 
         using var scope = NewDisposeScope();
-        var channels = images.shape[1];
         var x = images.to_type(ScalarType.Float64);
         var y = reference.to_type(ScalarType.Float64);
-        var kernel = GaussianWindow(window, sigma, images.device).expand(channels, 1, window, window);
-        Tensor Filter(Tensor t) => nn.functional.conv2d(t, kernel, groups: channels);
+        // The window is the outer product of a 1-D Gaussian, so the valid-region filter is two banded
+        // matrix products (rows, then columns): the same sums as a depthwise conv2d, without the conv
+        // path (whose CPU backend warns on hosts without NNPACK).
+        var gaussian = GaussianWindow(window, sigma, images.device)[0, 0].sum([0L]);
+        var rows = Band(gaussian, images.shape[2]);
+        var columns = Band(gaussian, images.shape[3]).t();
+        Tensor Filter(Tensor t) => matmul(matmul(rows, t), columns);
         var (c1, c2) = (K1 * K1, K2 * K2);
         var muX = Filter(x);
         var muY = Filter(y);
@@ -88,6 +92,15 @@ public static class ImageMetrics
         var covariance = Filter(x * y) - muX * muY;
         var map = (2 * muX * muY + c1) * (2 * covariance + c2) / ((muX * muX + muY * muY + c1) * (varX + varY + c2));
         return map.mean([1L, 2L, 3L]).data<double>().ToArray();
+    }
+
+    /// <summary>The [size - w + 1, size] matrix whose row i holds <paramref name="taps"/> at columns i..i + w - 1.</summary>
+    private static Tensor Band(Tensor taps, long size)
+    {
+        var window = taps.shape[0];
+        var rows = size - window + 1;
+        var paddedRow = cat([taps, zeros(size + 1 - window, taps.dtype, taps.device)]);
+        return paddedRow.repeat(rows).narrow(0, 0, rows * size).view(rows, size);
     }
 
     /// <summary>Normalised 2-D Gaussian window [1, 1, size, size] in float64.</summary>
