@@ -3,7 +3,6 @@ using LesaHiCache.Caching;
 using LesaHiCache.Lesa.Training;
 using LesaHiCache.Sampling;
 using LesaHiCache.Shapes.Model;
-using LesaHiCache.Shapes.Task;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Shapes.Lesa;

@@ -1,10 +1,8 @@
-using System.Text.Json;
 using LesaHiCache.Caching;
 using LesaHiCache.Layers;
 using LesaHiCache.Models.Flux;
 using LesaHiCache.Sampling;
 using LesaHiCache.Shapes.Task;
-using LesaHiCache.Weights;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Shapes.Model;
@@ -144,31 +142,11 @@ public sealed class ShapesModel : IShapesTaskModel
     /// <summary>Loads a model folder (e.g. <see cref="BundledFolder"/>) onto <paramref name="device"/> in float32.</summary>
     public static ShapesModel Load(string folder, Device? device = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(folder);
-        if (!Directory.Exists(folder))
-        {
-            throw new DirectoryNotFoundException($"No model folder at '{folder}'.");
-        }
-
-        var tokenizerPath = Path.Combine(folder, "tokenizer.json");
-        var words = JsonSerializer.Deserialize<string[]>(File.ReadAllText(tokenizerPath))
-            ?? throw new FormatException($"{tokenizerPath}: empty tokenizer.");
         var tokenizer = new WordTokenizer();
-        if (!words.SequenceEqual(tokenizer.Words))
-        {
-            throw new FormatException($"{tokenizerPath}: the vocabulary differs from this library's task vocabulary; the model was trained for another version of the task.");
-        }
-
-        var textFolder = Path.Combine(folder, "text_encoder");
-        var textConfig = ShapesTextEncoderConfig.Parse(File.ReadAllText(Path.Combine(textFolder, "config.json")), Path.Combine(textFolder, "config.json"));
-        var build = new ModuleBuild(device ?? CPU, ScalarType.Float32, Initialize: false);
-        var textEncoder = new ShapesTextEncoder(textConfig, build);
+        var textEncoder = ShapesTextSide.LoadTextEncoder(folder, tokenizer, device, "image task");
         try
         {
-            WeightsLoader.Load(textEncoder, textFolder);
-            var transformer = FluxTransformer.FromPretrained(Path.Combine(folder, "transformer"), ScalarType.Float32, device ?? CPU);
-            textEncoder.eval();
-            return new ShapesModel(tokenizer, textEncoder, transformer);
+            return new ShapesModel(tokenizer, textEncoder, FluxTransformer.FromPretrained(Path.Combine(folder, "transformer"), ScalarType.Float32, device ?? CPU));
         }
         catch
         {
@@ -180,41 +158,15 @@ public sealed class ShapesModel : IShapesTaskModel
     /// <summary>Writes the model folder.</summary>
     public void Save(string folder)
     {
-        ArgumentException.ThrowIfNullOrEmpty(folder);
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "tokenizer.json"), JsonSerializer.Serialize(Tokenizer.Words));
-        var textFolder = Path.Combine(folder, "text_encoder");
-        Directory.CreateDirectory(textFolder);
-        File.WriteAllText(Path.Combine(textFolder, "config.json"), TextEncoder.Config.ToJson());
-        WeightsSaver.Save(TextEncoder, textFolder);
+        ShapesTextSide.Save(folder, Tokenizer, TextEncoder);
         Transformer.SavePretrained(Path.Combine(folder, "transformer"));
     }
 
     /// <summary>All trainable parameters, keyed as "text_encoder.*" and "transformer.*".</summary>
-    public Dictionary<string, Tensor> StateDict()
-    {
-        var state = new Dictionary<string, Tensor>();
-        foreach (var (key, value) in TextEncoder.state_dict())
-        {
-            state["text_encoder." + key] = value;
-        }
-
-        foreach (var (key, value) in Transformer.state_dict())
-        {
-            state["transformer." + key] = value;
-        }
-
-        return state;
-    }
+    public Dictionary<string, Tensor> StateDict() => ShapesTextSide.StateDict(TextEncoder, Transformer);
 
     /// <summary>Encodes prompts (unknown words are a <see cref="PromptException"/>); "" is the null condition.</summary>
-    public TextConditioning Encode(IReadOnlyList<string> prompts)
-    {
-        ArgumentNullException.ThrowIfNull(prompts);
-        var ids = prompts.SelectMany(Tokenizer.Encode).ToArray();
-        using var idTensor = tensor(ids, [prompts.Count, Tokenizer.MaxLength], device: Device);
-        return TextEncoder.forward(idTensor);
-    }
+    public TextConditioning Encode(IReadOnlyList<string> prompts) => ShapesTextSide.Encode(Tokenizer, TextEncoder, prompts, Device);
 
     /// <summary>
     /// Generates one image per prompt, each from its own noise seed: [B, 3, 32, 32] float32 in [-1, 1]
@@ -229,17 +181,7 @@ public sealed class ShapesModel : IShapesTaskModel
     /// <param name="cancellation">Stops between steps.</param>
     public Tensor Generate(IReadOnlyList<string> prompts, IReadOnlyList<long> seeds, ShapesGenerationOptions? options = null, Action<SamplerStep>? onStep = null, CacheSession? cache = null, Tensor? noise = null, CancellationToken cancellation = default)
     {
-        ArgumentNullException.ThrowIfNull(prompts);
-        ArgumentNullException.ThrowIfNull(seeds);
-        if (prompts.Count == 0 || prompts.Count != seeds.Count)
-        {
-            throw new ArgumentException($"Give one seed per prompt ({prompts.Count} prompts, {seeds.Count} seeds).", nameof(seeds));
-        }
-
-        foreach (var prompt in prompts)
-        {
-            ScenePrompt.Parse(prompt);
-        }
+        ShapesTextSide.CheckPrompts(prompts, seeds, prompt => ScenePrompt.Parse(prompt));
 
         options ??= new ShapesGenerationOptions();
         using var _ = no_grad();

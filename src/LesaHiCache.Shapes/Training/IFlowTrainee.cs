@@ -1,4 +1,3 @@
-using LesaHiCache.Sampling;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Shapes.Training;

@@ -1,4 +1,3 @@
-using LesaHiCache.Layers;
 using LesaHiCache.Models.Flux;
 using LesaHiCache.Shapes.Model;
 using LesaHiCache.Shapes.Task;

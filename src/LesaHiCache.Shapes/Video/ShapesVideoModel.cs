@@ -1,11 +1,9 @@
-using System.Text.Json;
 using LesaHiCache.Caching;
 using LesaHiCache.Layers;
 using LesaHiCache.Models.HunyuanVideo;
 using LesaHiCache.Sampling;
 using LesaHiCache.Shapes.Model;
 using LesaHiCache.Shapes.Task;
-using LesaHiCache.Weights;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Shapes.Video;
@@ -158,34 +156,10 @@ public sealed class ShapesVideoModel : IShapesTaskModel
     /// <summary>Loads a model folder (e.g. <see cref="BundledFolder"/>) onto <paramref name="device"/> in float32.</summary>
     public static ShapesVideoModel Load(string folder, Device? device = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(folder);
-        if (!Directory.Exists(folder))
-        {
-            throw new DirectoryNotFoundException($"No model folder at '{folder}'.");
-        }
-
-        var tokenizerPath = Path.Combine(folder, "tokenizer.json");
-        var words = JsonSerializer.Deserialize<string[]>(File.ReadAllText(tokenizerPath))
-            ?? throw new FormatException($"{tokenizerPath}: empty tokenizer.");
         var tokenizer = NewTokenizer();
-        if (!words.SequenceEqual(tokenizer.Words))
-        {
-            throw new FormatException($"{tokenizerPath}: the vocabulary differs from this library's clip vocabulary; the model was trained for another task or version.");
-        }
-
-        var textFolder = Path.Combine(folder, "text_encoder");
-        var textConfigPath = Path.Combine(textFolder, "config.json");
-        var textConfig = ShapesTextEncoderConfig.Parse(File.ReadAllText(textConfigPath), textConfigPath);
-        if (textConfig.MaxLength != tokenizer.MaxLength || textConfig.VocabSize != tokenizer.VocabularySize)
-        {
-            throw new FormatException($"{textConfigPath}: vocab_size {textConfig.VocabSize} and max_position_embeddings {textConfig.MaxLength} must be the tokenizer's {tokenizer.VocabularySize} and {tokenizer.MaxLength}.");
-        }
-
-        var build = new ModuleBuild(device ?? CPU, ScalarType.Float32, Initialize: false);
-        var textEncoder = new ShapesTextEncoder(textConfig, build);
+        var textEncoder = ShapesTextSide.LoadTextEncoder(folder, tokenizer, device, "clip task");
         try
         {
-            WeightsLoader.Load(textEncoder, textFolder);
             var transformer = HunyuanVideoTransformer.FromPretrained(Path.Combine(folder, "transformer"), ScalarType.Float32, device ?? CPU);
             if (transformer.Config.TokenChannels != TokenChannels || transformer.Config.PatchSize != Patch || transformer.Config.OutChannels != Channels)
             {
@@ -193,7 +167,6 @@ public sealed class ShapesVideoModel : IShapesTaskModel
                 throw new FormatException($"{Path.Combine(folder, "transformer", "config.json")}: the clip layout needs in_channels = out_channels = {Channels}, patch_size = {Patch}, patch_size_t = {PatchFrames}.");
             }
 
-            textEncoder.eval();
             return new ShapesVideoModel(tokenizer, textEncoder, transformer);
         }
         catch
@@ -206,41 +179,15 @@ public sealed class ShapesVideoModel : IShapesTaskModel
     /// <summary>Writes the model folder.</summary>
     public void Save(string folder)
     {
-        ArgumentException.ThrowIfNullOrEmpty(folder);
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "tokenizer.json"), JsonSerializer.Serialize(Tokenizer.Words));
-        var textFolder = Path.Combine(folder, "text_encoder");
-        Directory.CreateDirectory(textFolder);
-        File.WriteAllText(Path.Combine(textFolder, "config.json"), TextEncoder.Config.ToJson());
-        WeightsSaver.Save(TextEncoder, textFolder);
+        ShapesTextSide.Save(folder, Tokenizer, TextEncoder);
         Transformer.SavePretrained(Path.Combine(folder, "transformer"));
     }
 
     /// <summary>All trainable parameters, keyed as "text_encoder.*" and "transformer.*".</summary>
-    public Dictionary<string, Tensor> StateDict()
-    {
-        var state = new Dictionary<string, Tensor>();
-        foreach (var (key, value) in TextEncoder.state_dict())
-        {
-            state["text_encoder." + key] = value;
-        }
-
-        foreach (var (key, value) in Transformer.state_dict())
-        {
-            state["transformer." + key] = value;
-        }
-
-        return state;
-    }
+    public Dictionary<string, Tensor> StateDict() => ShapesTextSide.StateDict(TextEncoder, Transformer);
 
     /// <summary>Encodes prompts (unknown words are a <see cref="PromptException"/>); "" is the null condition.</summary>
-    public TextConditioning Encode(IReadOnlyList<string> prompts)
-    {
-        ArgumentNullException.ThrowIfNull(prompts);
-        var ids = prompts.SelectMany(Tokenizer.Encode).ToArray();
-        using var idTensor = tensor(ids, [prompts.Count, Tokenizer.MaxLength], device: Device);
-        return TextEncoder.forward(idTensor);
-    }
+    public TextConditioning Encode(IReadOnlyList<string> prompts) => ShapesTextSide.Encode(Tokenizer, TextEncoder, prompts, Device);
 
     /// <summary>
     /// Generates one clip per prompt, each from its own noise seed: [B, 3, 8, 32, 32] float32 in [-1, 1]
@@ -255,17 +202,7 @@ public sealed class ShapesVideoModel : IShapesTaskModel
     /// <param name="cancellation">Stops between steps.</param>
     public Tensor Generate(IReadOnlyList<string> prompts, IReadOnlyList<long> seeds, ShapesGenerationOptions? options = null, Action<SamplerStep>? onStep = null, CacheSession? cache = null, Tensor? noise = null, CancellationToken cancellation = default)
     {
-        ArgumentNullException.ThrowIfNull(prompts);
-        ArgumentNullException.ThrowIfNull(seeds);
-        if (prompts.Count == 0 || prompts.Count != seeds.Count)
-        {
-            throw new ArgumentException($"Give one seed per prompt ({prompts.Count} prompts, {seeds.Count} seeds).", nameof(seeds));
-        }
-
-        foreach (var prompt in prompts)
-        {
-            ClipPrompt.Parse(prompt);
-        }
+        ShapesTextSide.CheckPrompts(prompts, seeds, prompt => ClipPrompt.Parse(prompt));
 
         options ??= new ShapesGenerationOptions();
         using var _ = no_grad();
