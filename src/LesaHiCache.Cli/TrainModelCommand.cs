@@ -12,8 +12,8 @@ internal static class TrainModelCommand
     {
         var defaults = new ShapesTrainingOptions();
         var output = new Option<string>("--output") { Description = "Folder for the model, loss.csv and checkpoint/ (rerun to resume).", Required = true };
-        var steps = new Option<int>("--steps") { Description = "Optimizer steps.", DefaultValueFactory = _ => defaults.Steps };
-        var batch = new Option<int>("--batch") { Description = "Images per step.", DefaultValueFactory = _ => defaults.BatchSize };
+        var steps = new Option<int?>("--steps") { Description = $"Optimizer steps (default: {defaults.Steps}; with --video {ShapesVideoTrainer.DefaultSteps})." };
+        var batch = new Option<int?>("--batch") { Description = $"Images per step, or clips with --video (default: {defaults.BatchSize}; with --video {ShapesVideoTrainer.DefaultBatchSize})." };
         var lr = new Option<double>("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
         var dataSeed = new Option<int>("--data-seed") { Description = "Seed of the training data stream.", DefaultValueFactory = _ => defaults.DataSeed };
         var twoObjectShare = new Option<double>("--two-object-share") { Description = "Share of training prompts with two objects.", DefaultValueFactory = _ => defaults.TwoObjectShare };
@@ -28,10 +28,11 @@ internal static class TrainModelCommand
         };
         command.SetAction(parse =>
         {
+            var isVideo = parse.GetValue(video);
             var options = defaults with
             {
-                Steps = parse.GetValue(steps),
-                BatchSize = parse.GetValue(batch),
+                Steps = parse.GetValue(steps) ?? (isVideo ? ShapesVideoTrainer.DefaultSteps : defaults.Steps),
+                BatchSize = parse.GetValue(batch) ?? (isVideo ? ShapesVideoTrainer.DefaultBatchSize : defaults.BatchSize),
                 LearningRate = parse.GetValue(lr),
                 DataSeed = parse.GetValue(dataSeed),
                 TwoObjectShare = parse.GetValue(twoObjectShare),
@@ -49,10 +50,10 @@ internal static class TrainModelCommand
             var targetDevice = CliChecks.Device(parse.GetValue(device)!, "--device");
             using var loggers = CliLogging.Create();
             var logger = loggers.CreateLogger("train-model");
-            Func<string, Device, IProgress<TrainingProgress>, CancellationToken, TrainingResult> train = parse.GetValue(video)
+            Func<string, Device, IProgress<TrainingProgress>, CancellationToken, TrainingResult> train = isVideo
                 ? new ShapesVideoTrainer(options, logger).Train
                 : new ShapesTrainer(options, logger).Train;
-            return Run(train, parse.GetValue(output)!, targetDevice, parse.GetValue(video) ? "clips" : "images");
+            return Run(train, parse.GetValue(output)!, targetDevice, isVideo ? "clips" : "images");
         });
         return command;
     }
