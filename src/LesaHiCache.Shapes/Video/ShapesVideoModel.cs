@@ -208,23 +208,8 @@ public sealed class ShapesVideoModel : IShapesTaskModel
     public Tensor Generate(IReadOnlyList<string> prompts, IReadOnlyList<long> seeds, ShapesGenerationOptions? options = null, Action<SamplerStep>? onStep = null, CacheSession? cache = null, Tensor? noise = null, CancellationToken cancellation = default)
     {
         ShapesTextSide.CheckPrompts(prompts, seeds, prompt => ClipPrompt.Parse(prompt));
-
-        options ??= new ShapesGenerationOptions();
-        using var _ = no_grad();
         using var scope = NewDisposeScope();
-        var text = Encode(prompts);
-        var nullText = options.GuidanceScale == 1.0 ? null : Encode([""]);
-        using var ownCache = cache is null && options.Cache is not null ? new CacheSession(options.Cache) : null;
-        using var flow = new HunyuanVideoFlowModel(Transformer, TokenFrames, TokensPerSide, TokensPerSide, cache: cache ?? ownCache);
-        long[] tokenShape = [Tokens, TokenChannels];
-        if (noise is not null && !noise.shape.SequenceEqual([prompts.Count, .. tokenShape]))
-        {
-            throw new ArgumentException($"Noise must be [{prompts.Count}, {string.Join(", ", tokenShape)}], got [{string.Join(", ", noise.shape)}].", nameof(noise));
-        }
-
-        noise = noise is null ? SeededNoise.Draw(seeds, tokenShape, Device) : noise.to(Device);
-        var sampler = new SamplerOptions { Steps = options.Steps, Shift = options.Shift, GuidanceScale = options.GuidanceScale, NullText = nullText };
-        var latents = FlowMatchEulerSampler.Sample(flow, text, noise, sampler, onStep, cancellation);
+        var latents = ShapesSampling.Sample(Encode, cache => new HunyuanVideoFlowModel(Transformer, TokenFrames, TokensPerSide, TokensPerSide, cache: cache), [Tokens, TokenChannels], Device, prompts, seeds, options ?? new ShapesGenerationOptions(), onStep, cache, noise, cancellation);
         return ToClips(latents).clamp(-1, 1).MoveToOuterDisposeScope();
     }
 
