@@ -29,34 +29,20 @@ public sealed class ShapesTrainer(ShapesTrainingOptions options, ILogger logger)
         return new TrainingData([.. scenes.Select(s => s.Text)], ShapesModel.ToTokens(images).MoveToOuterDisposeScope());
     }
 
-    private sealed class Trainee(ShapesModel model) : IFlowTrainee
+    private sealed class Trainee(ShapesModel model) : ShapesFlowTrainee(model.TextEncoder, model.Transformer)
     {
         private readonly Tensor imageIds = FluxPositions.ImageIds(ShapesModel.TokensPerSide, ShapesModel.TokensPerSide, model.Device);
         private readonly Tensor textIds = zeros(model.TextTokens, 3, ScalarType.Int64, model.Device);
 
-        public IReadOnlyList<TorchSharp.Modules.Parameter> Trainable => [.. model.TextEncoder.parameters(), .. model.Transformer.parameters()];
-
-        public long TransformerParameters => model.Transformer.ParameterCount;
-
-        public long TextEncoderParameters => model.TextEncoder.parameters().Sum(p => p.numel());
-
-        public Dictionary<string, Tensor> StateDict() => model.StateDict();
-
-        public void SetTraining(bool training)
-        {
-            model.TextEncoder.train(training);
-            model.Transformer.train(training);
-        }
-
-        public Tensor Velocity(Tensor noisy, IReadOnlyList<string> prompts, Tensor times)
+        public override Tensor Velocity(Tensor noisy, IReadOnlyList<string> prompts, Tensor times)
         {
             var text = model.Encode(prompts);
             return model.Transformer.forward(new FluxTransformerInput(noisy, text.Tokens, text.Pooled, times, imageIds, textIds));
         }
 
-        public void Save(string folder) => model.Save(folder);
+        public override void Save(string folder) => model.Save(folder);
 
-        public void Dispose()
+        public override void Dispose()
         {
             imageIds.Dispose();
             textIds.Dispose();

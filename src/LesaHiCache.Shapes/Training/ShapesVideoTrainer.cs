@@ -44,33 +44,19 @@ public sealed class ShapesVideoTrainer(ShapesTrainingOptions options, ILogger lo
         return new TrainingData([.. prompts.Select(p => p.Text)], ShapesVideoModel.ToTokens(clips).MoveToOuterDisposeScope());
     }
 
-    private sealed class Trainee(ShapesVideoModel model) : IFlowTrainee
+    private sealed class Trainee(ShapesVideoModel model) : ShapesFlowTrainee(model.TextEncoder, model.Transformer)
     {
         private readonly RotaryTables rope = model.Transformer.RotaryTablesFor(model.TextTokens, ShapesVideoModel.TokenFrames, ShapesVideoModel.TokensPerSide, ShapesVideoModel.TokensPerSide);
 
-        public IReadOnlyList<TorchSharp.Modules.Parameter> Trainable => [.. model.TextEncoder.parameters(), .. model.Transformer.parameters()];
-
-        public long TransformerParameters => model.Transformer.ParameterCount;
-
-        public long TextEncoderParameters => model.TextEncoder.parameters().Sum(p => p.numel());
-
-        public Dictionary<string, Tensor> StateDict() => model.StateDict();
-
-        public void SetTraining(bool training)
-        {
-            model.TextEncoder.train(training);
-            model.Transformer.train(training);
-        }
-
-        public Tensor Velocity(Tensor noisy, IReadOnlyList<string> prompts, Tensor times)
+        public override Tensor Velocity(Tensor noisy, IReadOnlyList<string> prompts, Tensor times)
         {
             var text = model.Encode(prompts);
             return model.Transformer.forward(new HunyuanVideoTransformerInput(noisy, text.Tokens, text.Pooled, times, null, rope));
         }
 
-        public void Save(string folder) => model.Save(folder);
+        public override void Save(string folder) => model.Save(folder);
 
-        public void Dispose()
+        public override void Dispose()
         {
             rope.Dispose();
             model.Dispose();
