@@ -154,11 +154,27 @@ internal static class ModelCardCommand
         card.AppendLine("resumed run sees the same data. Prompt seeds used in training are therefore");
         card.AppendLine(string.Create(c, $"{o.GetProperty("DataSeed").GetInt32() * 1000003}..{o.GetProperty("DataSeed").GetInt32() * 1000003 + t.GetProperty("Steps").GetInt32() - 1}."));
         card.AppendLine();
+        AppendReproductionAndSamples(
+            card,
+            string.Create(c, $"dotnet run --project src/LesaHiCache.Cli -c Release -- train-model --output models/shapes-flux --steps {t.GetProperty("Steps").GetInt32()} --batch {o.GetProperty("BatchSize").GetInt32()}"),
+            string.Create(c, $"dotnet run --project src/LesaHiCache.Cli -c Release -- model-card models/shapes-flux --prompts {evaluation.Prompts.Count} --prompt-seed {evaluation.PromptSeed} --noise-seed {evaluation.NoiseSeed} --guidance {options.GuidanceScale}"),
+            "The first 16 evaluation prompts, in order (row-major):",
+            evaluation.Prompts.Zip(evaluation.Reports, (p, r) => (p.Text, r.Score, r.Explain())));
+        return card.ToString();
+    }
+
+    /// <summary>
+    /// The end of a model card: the commands that regenerate the model and its card, the loss plot,
+    /// the sample grid with <paramref name="samplesCaption"/>, and the first 16 samples' prompts with
+    /// their fidelity and what the score found.
+    /// </summary>
+    internal static void AppendReproductionAndSamples(StringBuilder card, string trainCommand, string cardCommand, string samplesCaption, IEnumerable<(string Prompt, double Fidelity, string Found)> samples)
+    {
         card.AppendLine("Regenerate (from the repository root):");
         card.AppendLine();
         card.AppendLine("```bash");
-        card.AppendLine(string.Create(c, $"dotnet run --project src/LesaHiCache.Cli -c Release -- train-model --output models/shapes-flux --steps {t.GetProperty("Steps").GetInt32()} --batch {o.GetProperty("BatchSize").GetInt32()}"));
-        card.AppendLine(string.Create(c, $"dotnet run --project src/LesaHiCache.Cli -c Release -- model-card models/shapes-flux --prompts {evaluation.Prompts.Count} --prompt-seed {evaluation.PromptSeed} --noise-seed {evaluation.NoiseSeed} --guidance {options.GuidanceScale}"));
+        card.AppendLine(trainCommand);
+        card.AppendLine(cardCommand);
         card.AppendLine("```");
         card.AppendLine();
         card.AppendLine("(`train-model` keeps resumable checkpoints in `<output>/checkpoint/`; they are not shipped.)");
@@ -169,15 +185,14 @@ internal static class ModelCardCommand
         card.AppendLine();
         card.AppendLine("## Samples");
         card.AppendLine();
-        card.AppendLine("The first 16 evaluation prompts, in order (row-major):");
+        card.AppendLine(samplesCaption);
         card.AppendLine();
         card.AppendLine("![samples](samples.png)");
         card.AppendLine();
-        for (var i = 0; i < Math.Min(16, evaluation.Prompts.Count); i++)
+        var number = 0;
+        foreach (var (prompt, fidelity, found) in samples.Take(16))
         {
-            card.AppendLine(string.Create(c, $"{i + 1}. {evaluation.Prompts[i].Text} (fidelity {evaluation.Reports[i].Score:F2}: {evaluation.Reports[i].Explain()})"));
+            card.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{++number}. {prompt} (fidelity {fidelity:F2}: {found})"));
         }
-
-        return card.ToString();
     }
 }

@@ -110,30 +110,12 @@ internal static class VideoModelCard
         card.AppendLine();
         card.AppendLine(string.Create(c, $"Training data: step s draws its prompts from `ClipGrammar(seed = data_seed * 1000003 + s)`, renders them with SkiaSharp, and draws noise and times from a torch generator with the same seed, so a resumed run sees the same data. Prompt seeds used in training are therefore {dataSeed * 1000003}..{dataSeed * 1000003 + steps - 1}."));
         card.AppendLine();
-        card.AppendLine("Regenerate (from the repository root):");
-        card.AppendLine();
-        card.AppendLine("```bash");
-        card.AppendLine(string.Create(c, $"dotnet run --project src/LesaHiCache.Cli -c Release -- train-model --video --output models/shapes-video --steps {steps} --batch {o.GetProperty("BatchSize").GetInt32()}"));
-        card.AppendLine(string.Create(c, $"dotnet run --project src/LesaHiCache.Cli -c Release -- model-card models/shapes-video --prompts {n} --prompt-seed {evaluation.PromptSeed} --noise-seed {evaluation.NoiseSeed} --guidance {options.GuidanceScale} --steps {options.Steps}"));
-        card.AppendLine("```");
-        card.AppendLine();
-        card.AppendLine("(`train-model` keeps resumable checkpoints in `<output>/checkpoint/`; they are not shipped.)");
-        card.AppendLine();
-        card.AppendLine("## Loss");
-        card.AppendLine();
-        card.AppendLine("![loss curve](loss.png)");
-        card.AppendLine();
-        card.AppendLine("## Samples");
-        card.AppendLine();
-        card.AppendLine("The first 16 evaluation prompts, one clip per row, frames left to right:");
-        card.AppendLine();
-        card.AppendLine("![samples](samples.png)");
-        card.AppendLine();
-        for (var i = 0; i < Math.Min(16, n); i++)
-        {
-            card.AppendLine(string.Create(c, $"{i + 1}. {evaluation.Prompts[i].Text} (fidelity {evaluation.Reports[i].Score:F2}: {evaluation.Reports[i].Explain()})"));
-        }
-
+        ModelCardCommand.AppendReproductionAndSamples(
+            card,
+            string.Create(c, $"dotnet run --project src/LesaHiCache.Cli -c Release -- train-model --video --output models/shapes-video --steps {steps} --batch {o.GetProperty("BatchSize").GetInt32()}"),
+            string.Create(c, $"dotnet run --project src/LesaHiCache.Cli -c Release -- model-card models/shapes-video --prompts {n} --prompt-seed {evaluation.PromptSeed} --noise-seed {evaluation.NoiseSeed} --guidance {options.GuidanceScale} --steps {options.Steps}"),
+            "The first 16 evaluation prompts, one clip per row, frames left to right:",
+            evaluation.Prompts.Zip(evaluation.Reports, (p, r) => (p.Text, r.Score, r.Explain())));
         return card.ToString();
     }
 

@@ -65,7 +65,7 @@ internal static class ShapesTextSide
     }
 
     /// <summary>All trainable parameters, keyed as "text_encoder.*" and "transformer.*".</summary>
-    public static Dictionary<string, Tensor> StateDict(ShapesTextEncoder textEncoder, TorchSharp.torch.nn.Module transformer)
+    public static Dictionary<string, Tensor> StateDict(ShapesTextEncoder textEncoder, nn.Module transformer)
     {
         var state = new Dictionary<string, Tensor>();
         foreach (var (key, value) in textEncoder.state_dict())
