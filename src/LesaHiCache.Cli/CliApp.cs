@@ -21,6 +21,7 @@ internal static class CliApp
             ModelCardCommand.Create(),
             EvaluateCommand.Create(),
             TrainLesaCommand.Create(),
+            SearchScheduleCommand.Create(),
             SoakCommand.Create(),
             PlotCommand.Create(),
         };

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LesaHiCache.Caching.Methods;
+using LesaHiCache.Caching.Schedules;
 using LesaHiCache.Evaluation;
 using LesaHiCache.Lesa;
 using LesaHiCache.Shapes.Evaluation;
@@ -121,7 +122,7 @@ internal static class EvaluateCommand
                 },
                 cancel.Token));
         }
-        catch (Exception e) when (e is LesaPredictorMismatchException or FormatException or WeightsLoadException)
+        catch (Exception e) when (e is LesaPredictorMismatchException or ScheduleMismatchException or FormatException or WeightsLoadException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;

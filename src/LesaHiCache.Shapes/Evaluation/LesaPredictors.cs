@@ -1,5 +1,6 @@
 using LesaHiCache.Caching.Methods;
 using LesaHiCache.Caching;
+using LesaHiCache.Caching.Schedules;
 using LesaHiCache.Lesa;
 using LesaHiCache.Sampling;
 using LesaHiCache.Shapes.Model;
@@ -9,23 +10,33 @@ namespace LesaHiCache.Shapes.Evaluation;
 /// <summary>
 /// The cache configurations of an evaluation's runs; for <c>lesa</c> runs it loads (once per file)
 /// the predictor for the run's schedule and checks it against the model, the sampler times and the
-/// schedule, so a mismatched predictor fails before any generation.
+/// schedule, so a mismatched predictor fails before any generation; a searched schedule is checked
+/// against the model and the sampler times there too.
 /// </summary>
 internal sealed class LesaPredictors(IShapesTaskModel model, EvaluationOptions options, ShapesGenerationOptions generation) : IDisposable
 {
     private readonly Dictionary<string, LesaPredictor> loaded = new(StringComparer.Ordinal);
     private string? fingerprint;
 
+    private string Fingerprint => fingerprint ??= ModelFingerprint.Of(model.Denoiser);
+
+    private IReadOnlyList<double> Times => new FlowMatchSchedule(options.Steps, generation.Shift, model.SequenceTokens).Times;
+
     public CacheConfig ConfigFor(MethodSpec method, ScheduleSpec schedule)
     {
+        if (schedule.Schedule is SearchedSchedule searched)
+        {
+            searched.FullSteps(Times);
+            searched.EnsureModel(ModelIdentity.FromFingerprint(Fingerprint));
+        }
+
         if (!method.IsLesa)
         {
             return new CacheConfig { Level = method.Level, Forecaster = method.Forecaster!, Schedule = schedule.Schedule };
         }
 
-        var times = new FlowMatchSchedule(options.Steps, generation.Shift, model.SequenceTokens).Times;
-        fingerprint ??= ModelFingerprint.Of(model.Denoiser);
-        var path = Path.GetFullPath(method.PredictorPath ?? LesaPredictor.FindIn(options.PredictorFolder, fingerprint, times, schedule.Schedule, method.CfgExperts));
+        var times = Times;
+        var path = Path.GetFullPath(method.PredictorPath ?? LesaPredictor.FindIn(options.PredictorFolder, Fingerprint, times, schedule.Schedule, method.CfgExperts));
         if (!loaded.TryGetValue(path, out var predictor))
         {
             predictor = LesaPredictor.Load(path, model.Device);
@@ -37,7 +48,7 @@ internal sealed class LesaPredictors(IShapesTaskModel model, EvaluationOptions o
             throw new LesaPredictorMismatchException($"'{path}' is a LESA predictor with {predictor.Info.CfgExperts} CFG experts; the method '{method.Text}' asks for {wanted}.");
         }
 
-        predictor.EnsureCompatible(fingerprint, times, schedule.Schedule);
+        predictor.EnsureCompatible(Fingerprint, times, schedule.Schedule);
         return new CacheConfig { Level = LesaForecaster.Level, Forecaster = () => new LesaForecaster(predictor), Schedule = schedule.Schedule };
     }
 

@@ -96,10 +96,16 @@ public sealed class CacheSession : IDisposable
         }
 
         usedByAnotherThread = false;
+        if (Config.Schedule is IModelBoundSchedule bound)
+        {
+            bound.EnsureModel(model);
+        }
+
+        var newPlanner = Config.Schedule.Begin(sampleTimes);
         Release();
         Statistics.Clear();
         times = sampleTimes;
-        planner = Config.Schedule.Begin(sampleTimes);
+        planner = newPlanner;
         var generation = new GenerationInfo(sampleTimes, planner.WarmupSteps, cfg) { Model = model, FullSteps = PlannedSchedule.FullStepsOf(Config.Schedule, sampleTimes) };
         forecaster.BeginGeneration(generation);
         observer?.BeginGeneration(generation);

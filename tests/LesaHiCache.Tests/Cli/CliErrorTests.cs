@@ -1,3 +1,4 @@
+using LesaHiCache.Caching.Schedules;
 using LesaHiCache.Cli;
 using LesaHiCache.Shapes.Model;
 
@@ -97,6 +98,43 @@ public sealed class CliErrorTests : IDisposable
         var (verboseExit, verboseLines) = Run("model-card", scratch.FullName, "--verbose");
         Assert.Equal(ExitCodes.Failure, verboseExit);
         Assert.Contains(verboseLines, l => l.StartsWith("at LesaHiCache.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void SearchScheduleOptions_AreCheckedBeforeAnyRecording()
+    {
+        var output = Path.Combine(scratch.FullName, "s.json");
+        Assert.Contains("--budget", OneUsageError("search-schedule", "--budget", "0", "--output", output), StringComparison.Ordinal);
+        Assert.Contains("--budget 60 is more full steps than the 50 sampler steps", OneUsageError("search-schedule", "--budget", "60", "--output", output), StringComparison.Ordinal);
+        Assert.Contains("'none' is not a training-free forecaster", OneUsageError("search-schedule", "--budget", "5", "--method", "none", "--output", output), StringComparison.Ordinal);
+        Assert.Contains("'lesa' is not a training-free forecaster", OneUsageError("search-schedule", "--budget", "5", "--method", "lesa", "--output", output), StringComparison.Ordinal);
+        Assert.Contains("--moves: 'x' is not a positive step count", OneUsageError("search-schedule", "--budget", "5", "--moves", "1,x", "--output", output), StringComparison.Ordinal);
+        Assert.Contains("there are 25", OneUsageError("search-schedule", "--budget", "5", "--search-episodes", "24", "--output", output), StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(scratch.FullName)); // nothing recorded, nothing written
+    }
+
+    [Fact]
+    public void AScheduleFile_ThatIsMissingOrForAnotherModel_IsRefusedBeforeAnyGeneration()
+    {
+        var missing = Path.Combine(scratch.FullName, "missing.json");
+        Assert.Contains($"'{missing}' does not exist", OneUsageError("evaluate", "--schedules", $"file:{missing}"), StringComparison.Ordinal);
+
+        var other = Path.Combine(scratch.FullName, "other.json");
+        var times = new LesaHiCache.Sampling.FlowMatchSchedule(50, new ShapesGenerationOptions().Shift, ShapesModel.TokensPerSide * ShapesModel.TokensPerSide).Times;
+        ScheduleFile.Save(new SearchedSchedule(new SearchedScheduleInfo([0, 11, 26, 39, 47], times, "sha256:another", "another model", "fora", LesaHiCache.Caching.CacheLevel.Model, "hand-made")), other);
+        var previous = Console.Error;
+        using var stderr = new StringWriter();
+        Console.SetError(stderr);
+        try
+        {
+            Assert.Equal(ExitCodes.Usage, Run("evaluate", "--prompts", "1", "--batch", "1", "--methods", "none,fora", "--schedules", $"file:{other}").Exit);
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+
+        Assert.Contains($"The schedule in '{other}' was searched on another model (fingerprint sha256:another)", stderr.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

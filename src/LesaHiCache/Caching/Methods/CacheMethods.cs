@@ -75,6 +75,7 @@ public static class CacheMethods
             [Int("N0", null, 1, "interval of stage 0"), Int("N1", null, 1, "interval of stage 1"), Int("N2", null, 1, "interval of stage 2")],
             a => new StageAwareSchedule([a.Integer("N0"), a.Integer("N1"), a.Integer("N2")])),
         new("mask", "exactly the given full steps (step 0 among them)", [new("steps", OptionKind.IntegerList, null, "full steps", Min: 0)], a => new StepMaskSchedule(a.Integers("steps"))),
+        new("file", "a searched schedule file (search-schedule), valid for the model and sampler it was searched on", [new("path", OptionKind.Path, null, "schedule file (.json)")], a => ScheduleFile.Load(a.Optional("path")!)),
     ];
 
     /// <summary>The level named <paramref name="name"/> (module, model or block, any case); numbers are not names.</summary>

@@ -20,7 +20,10 @@ public sealed record ScheduleSpec(string Text, ICacheSchedule Schedule)
         var parts = trimmed.Split(':');
         var entry = CacheMethods.FindSchedule(parts[0])
             ?? throw new FormatException($"Unknown schedule '{trimmed}'. Schedules: {string.Join(", ", CacheMethods.Schedules.Select(e => e.Syntax))}.");
-        var given = parts.Skip(1).Select(p => p.Trim()).ToArray();
+        // A path is the whole rest of the text: it may hold ':' itself (C:\...).
+        var given = entry.Parameters is [{ Kind: OptionKind.Path }] && parts.Length > 1
+            ? [trimmed[(trimmed.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim()]
+            : parts.Skip(1).Select(p => p.Trim()).ToArray();
         var required = entry.Parameters.Count(p => p.Default is null);
         if (given.Length < required || given.Length > entry.Parameters.Count)
         {
@@ -49,6 +52,10 @@ public sealed record ScheduleSpec(string Text, ICacheSchedule Schedule)
         {
             var message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
             throw new FormatException($"{owner}: {message.Split(Environment.NewLine)[0]}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FormatException($"{owner}: {e.Message}", e);
         }
     }
 
