@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using LesaHiCache.Caching;
 using LesaHiCache.Caching.Schedules;
-using LesaHiCache.Models.Flux;
 using LesaHiCache.Sampling;
 using static TorchSharp.torch;
 

@@ -1,6 +1,5 @@
 using LesaHiCache.Caching;
 using LesaHiCache.Layers;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DiTBlockCaching;

@@ -8,7 +8,6 @@ using LesaHiCache.Sampling;
 using LesaHiCache.Shapes.Model;
 using LesaHiCache.Shapes.Task;
 using TorchSharp;
-using static TorchSharp.torch;
 
 namespace LesaHiCache.Cli;
 

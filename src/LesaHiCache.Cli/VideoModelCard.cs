@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using LesaHiCache.Models;
 using LesaHiCache.Shapes.Model;
 using LesaHiCache.Shapes.Task;
 using LesaHiCache.Shapes.Video;

@@ -5,7 +5,6 @@ using LesaHiCache.Layers;
 using LesaHiCache.Models.Wan;
 using LesaHiCache.Sampling;
 using LesaHiCache.Weights;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Tests.Models;

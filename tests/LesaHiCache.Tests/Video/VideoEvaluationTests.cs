@@ -1,7 +1,6 @@
 using LesaHiCache.Caching.Methods;
 using LesaHiCache.Layers;
 using LesaHiCache.Shapes.Evaluation;
-using LesaHiCache.Shapes.Model;
 using LesaHiCache.Shapes.Video;
 using static TorchSharp.torch;
 

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Tests.Weights;

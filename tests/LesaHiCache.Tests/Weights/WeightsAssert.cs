@@ -1,4 +1,3 @@
-using System.Text;
 using LesaHiCache.Weights;
 using static TorchSharp.torch;
 
