@@ -1,3 +1,6 @@
+using LesaHiCache.Caching;
+using LesaHiCache.Caching.Methods;
+
 namespace LesaHiCache.Cli;
 
 /// <summary>Checks of a command's inputs and outputs, run before any long work; each failure is a <see cref="UsageException"/> naming the option.</summary>
@@ -15,6 +18,10 @@ internal static class CliChecks
             throw new UsageException($"{option}: '{folder}' is not a shapes model folder: it has no {missing.Replace('\\', '/')} (train-model writes one).");
         }
     }
+
+    /// <summary>The cache level named by <paramref name="text"/> (module, model or block), or a usage error naming <paramref name="option"/>.</summary>
+    public static CacheLevel Level(string text, string option) =>
+        CacheMethods.TryParseLevel(text, out var level) ? level : throw new UsageException($"{option} is module, model or block, not '{text}'.");
 
     /// <summary>An integer option's lower bound.</summary>
     public static void AtLeast(long value, long minimum, string option)

@@ -57,12 +57,9 @@ internal static class EvaluateCommand
         {
             IReadOnlyList<MethodSpec> methodList;
             IReadOnlyList<ScheduleSpec> scheduleList;
+            var defaultLevel = CliChecks.Level(parse.GetValue(level)!, "--level");
             try
             {
-                var levelText = parse.GetValue(level)!;
-                var defaultLevel = CacheMethods.TryParseLevel(levelText, out var parsedLevel)
-                    ? parsedLevel
-                    : throw new FormatException($"--level is module, model or block, not '{levelText}'.");
                 methodList = MethodSpec.ParseList(parse.GetValue(methods)!, defaultLevel);
                 scheduleList = ScheduleSpec.ParseList(parse.GetValue(schedules)!);
             }

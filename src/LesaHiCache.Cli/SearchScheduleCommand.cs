@@ -45,12 +45,9 @@ internal static class SearchScheduleCommand
             }
 
             MethodSpec methodSpec;
+            var cacheLevel = CliChecks.Level(parse.GetValue(level)!, "--level");
             try
             {
-                var levelText = parse.GetValue(level)!;
-                var cacheLevel = CacheMethods.TryParseLevel(levelText, out var parsedLevel)
-                    ? parsedLevel
-                    : throw new FormatException($"--level is module, model or block, not '{levelText}'.");
                 methodSpec = MethodSpec.Parse(parse.GetValue(method)!, cacheLevel);
             }
             catch (FormatException e)

@@ -17,10 +17,11 @@ internal sealed class LesaPredictors(IShapesTaskModel model, EvaluationOptions o
 {
     private readonly Dictionary<string, LesaPredictor> loaded = new(StringComparer.Ordinal);
     private string? fingerprint;
+    private IReadOnlyList<double>? times;
 
     private string Fingerprint => fingerprint ??= ModelFingerprint.Of(model.Denoiser);
 
-    private IReadOnlyList<double> Times => new FlowMatchSchedule(options.Steps, generation.Shift, model.SequenceTokens).Times;
+    private IReadOnlyList<double> Times => times ??= new FlowMatchSchedule(options.Steps, generation.Shift, model.SequenceTokens).Times;
 
     public CacheConfig ConfigFor(MethodSpec method, ScheduleSpec schedule)
     {
@@ -35,8 +36,7 @@ internal sealed class LesaPredictors(IShapesTaskModel model, EvaluationOptions o
             return new CacheConfig { Level = method.Level, Forecaster = method.Forecaster!, Schedule = schedule.Schedule };
         }
 
-        var times = Times;
-        var path = Path.GetFullPath(method.PredictorPath ?? LesaPredictor.FindIn(options.PredictorFolder, Fingerprint, times, schedule.Schedule, method.CfgExperts));
+        var path = Path.GetFullPath(method.PredictorPath ?? LesaPredictor.FindIn(options.PredictorFolder, Fingerprint, Times, schedule.Schedule, method.CfgExperts));
         if (!loaded.TryGetValue(path, out var predictor))
         {
             predictor = LesaPredictor.Load(path, model.Device);
@@ -48,7 +48,7 @@ internal sealed class LesaPredictors(IShapesTaskModel model, EvaluationOptions o
             throw new LesaPredictorMismatchException($"'{path}' is a LESA predictor with {predictor.Info.CfgExperts} CFG experts; the method '{method.Text}' asks for {wanted}.");
         }
 
-        predictor.EnsureCompatible(Fingerprint, times, schedule.Schedule);
+        predictor.EnsureCompatible(Fingerprint, Times, schedule.Schedule);
         return new CacheConfig { Level = LesaForecaster.Level, Forecaster = () => new LesaForecaster(predictor), Schedule = schedule.Schedule };
     }
 

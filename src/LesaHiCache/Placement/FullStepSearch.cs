@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using LesaHiCache.Caching;
 using LesaHiCache.Caching.Schedules;
-using LesaHiCache.Evaluation;
 using LesaHiCache.Lesa.Training;
 
 namespace LesaHiCache.Placement;
@@ -11,7 +10,8 @@ namespace LesaHiCache.Placement;
 /// Chooses where the B full steps of an S-step generation go for one caching method, on recorded
 /// uncached trajectories of training samples: every candidate set is generated in the closed loop
 /// (the real model on the full steps, the method's forecasts on the others, from the recorded
-/// initial noise) and scored by the mean PSNR of the final outputs against the uncached ones. The
+/// initial noise) and scored by the mean PSNR of the final outputs against the uncached ones, measured as LESA's
+/// held-out validation measures a predictor. The
 /// search starts from the fixed placements (<see cref="PlacementCandidates"/>) and improves the best
 /// of them by <see cref="PlacementLocalSearch"/>. Held-out episodes report the start and the result
 /// and choose nothing. See docs/placement.md.
@@ -79,23 +79,6 @@ public sealed class FullStepSearch
         return new SearchedScheduleInfo(result.FullSteps, trajectories.Times, host.ModelFingerprint, host.ModelName, methodText, level, search);
     }
 
-    private double MeanPsnr(IReadOnlyList<LesaEpisode> episodes, IReadOnlyList<int> fullSteps, CancellationToken cancellation)
-    {
-        var psnr = new List<double>();
-        var schedule = new StepMaskSchedule(fullSteps);
-        foreach (var episode in episodes)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            using var session = new CacheSession(method(schedule));
-            using var noise = episode.Noise.to(host.Device);
-            using var output = host.Generate(episode.Samples, noise, session, cancellation);
-            using var reference = episode.Output.to(output.device);
-            psnr.AddRange(ImageMetrics.PsnrDb(output, reference, host.OutputRange).Select(db => Math.Min(MaxPsnrDb, db)));
-        }
-
-        return psnr.Average();
-    }
-
-    /// <summary>PSNR given to an output identical to its reference (so that a mean stays finite).</summary>
-    public const double MaxPsnrDb = 100;
+    private double MeanPsnr(IReadOnlyList<LesaEpisode> episodes, IReadOnlyList<int> fullSteps, CancellationToken cancellation) =>
+        HeldOutValidation.MeanPsnr(host, episodes, method(new StepMaskSchedule(fullSteps)), cancellation);
 }

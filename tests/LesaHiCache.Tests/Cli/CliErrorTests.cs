@@ -108,6 +108,7 @@ public sealed class CliErrorTests : IDisposable
         Assert.Contains("--budget 60 is more full steps than the 50 sampler steps", OneUsageError("search-schedule", "--budget", "60", "--output", output), StringComparison.Ordinal);
         Assert.Contains("'none' is not a training-free forecaster", OneUsageError("search-schedule", "--budget", "5", "--method", "none", "--output", output), StringComparison.Ordinal);
         Assert.Contains("'lesa' is not a training-free forecaster", OneUsageError("search-schedule", "--budget", "5", "--method", "lesa", "--output", output), StringComparison.Ordinal);
+        Assert.Equal("error: --level is module, model or block, not 'deep'.", OneUsageError("search-schedule", "--budget", "5", "--level", "deep", "--output", output));
         Assert.Contains("--moves: 'x' is not a positive step count", OneUsageError("search-schedule", "--budget", "5", "--moves", "1,x", "--output", output), StringComparison.Ordinal);
         Assert.Contains("there are 25", OneUsageError("search-schedule", "--budget", "5", "--search-episodes", "24", "--output", output), StringComparison.Ordinal);
         Assert.Empty(Directory.GetFileSystemEntries(scratch.FullName)); // nothing recorded, nothing written

@@ -61,6 +61,7 @@ public sealed class ScheduleFileTests : IDisposable
 
     [Theory]
     [InlineData("{", "not valid JSON")]
+    [InlineData("null", "is empty")]
     [InlineData("""{"format":"something-else","version":1}""", "not a schedule file")]
     [InlineData("""{"format":"lesa-hicache-schedule","version":2}""", "version 2")]
     [InlineData("""{"format":"lesa-hicache-schedule","version":1,"steps":2,"times":[1,0.5,0],"modelFingerprint":"f","method":"fora"}""", "lacks fullSteps")]

@@ -55,14 +55,19 @@ public static class ScheduleFile
             throw new FormatException($"Schedule file '{path}' is {file.Length:N0} bytes; a schedule file is at most {MaxBytes:N0}.");
         }
 
-        Document document;
+        Document? document;
         try
         {
-            document = JsonSerializer.Deserialize<Document>(File.ReadAllText(path), JsonOptions) ?? throw new FormatException("it is empty");
+            document = JsonSerializer.Deserialize<Document>(File.ReadAllText(path), JsonOptions);
         }
         catch (JsonException e)
         {
             throw new FormatException($"Schedule file '{path}' is not valid JSON: {e.Message}", e);
+        }
+
+        if (document is null)
+        {
+            throw new FormatException($"Schedule file '{path}' is empty (JSON null).");
         }
 
         if (document.Format != Format)

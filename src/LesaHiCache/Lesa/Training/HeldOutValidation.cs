@@ -17,12 +17,21 @@ internal sealed class HeldOutValidation(ILesaTrainingHost host, IReadOnlyList<Le
     public int Count => episodes.Count;
 
     /// <summary>Mean PSNR per sample (dB, the host's peak-to-peak range, capped at <see cref="MaxPsnrDb"/>).</summary>
-    public double Psnr(LesaPredictor predictor, CancellationToken cancellation)
+    public double Psnr(LesaPredictor predictor, CancellationToken cancellation) =>
+        MeanPsnr(host, episodes, new CacheConfig { Level = LesaForecaster.Level, Forecaster = () => new LesaForecaster(predictor), Schedule = schedule }, cancellation);
+
+    /// <summary>
+    /// Generates <paramref name="episodes"/> from their recorded noise with a fresh session of
+    /// <paramref name="config"/> each and returns the mean PSNR per sample against the recorded
+    /// uncached outputs (dB, the host's peak-to-peak range, capped at <see cref="MaxPsnrDb"/>).
+    /// </summary>
+    public static double MeanPsnr(ILesaTrainingHost host, IEnumerable<LesaEpisode> episodes, CacheConfig config, CancellationToken cancellation)
     {
         var psnr = new List<double>();
         foreach (var episode in episodes)
         {
-            using var session = new CacheSession(new CacheConfig { Level = LesaForecaster.Level, Forecaster = () => new LesaForecaster(predictor), Schedule = schedule });
+            cancellation.ThrowIfCancellationRequested();
+            using var session = new CacheSession(config);
             using var noise = episode.Noise.to(host.Device);
             using var output = host.Generate(episode.Samples, noise, session, cancellation);
             using var reference = episode.Output.to(output.device);
