@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.RegularExpressions;
-
 namespace LesaHiCache.Tests.Build;
 
 /// <summary>A fact that only means something on Linux; reported as skipped (not silently passed) elsewhere.</summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.RegularExpressions;
-
 namespace LesaHiCache.Tests.Build;
 
 /// <summary>One Vernaux entry of a .gnu.version_r section, as <c>readelf -V</c> prints it.</summary>

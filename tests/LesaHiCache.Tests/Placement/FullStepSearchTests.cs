@@ -35,7 +35,7 @@ public sealed class FullStepSearchTests : IDisposable
 
     private static CacheConfig TaylorSeer(ICacheSchedule schedule) => new() { Level = CacheLevel.Model, Forecaster = () => new TaylorSeer(1), Schedule = schedule };
 
-    /// <summary>Mean PSNR of the cached generations of <paramref name="samples"/> against freshly generated uncached ones.</summary>
+    /// <summary>Mean PSNR of the cached generations of <paramref name="episodes"/> against freshly generated uncached ones.</summary>
     private static double Psnr(ShapesLesaHost host, LesaTrajectories data, IEnumerable<int> episodes, IReadOnlyList<int> fullSteps)
     {
         var psnr = new List<double>();

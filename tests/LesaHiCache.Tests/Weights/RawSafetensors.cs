@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using static TorchSharp.torch;
 
 namespace LesaHiCache.Tests.Weights;
 

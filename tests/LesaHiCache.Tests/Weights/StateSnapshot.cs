@@ -1,4 +1,3 @@
-using LesaHiCache.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,7 +1,3 @@
-using LesaHiCache.Weights;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace LesaHiCache.Tests.Weights;
 
 /// <summary>A temporary folder deleted on dispose.</summary>
