@@ -214,13 +214,17 @@ public sealed class ShapesModel : IShapesTaskModel
         return bytes.data<byte>().ToArray();
     }
 
-    /// <summary>Interleaved RGB bytes (32x32) to an image [3, 32, 32] in [-1, 1].</summary>
-    public static Tensor FromRgb(byte[] rgb)
+    /// <summary>Interleaved RGB bytes of a square image (the image task's 32x32 by default) to an image [3, side, side] in [-1, 1].</summary>
+    public static Tensor FromRgb(byte[] rgb, int side = SceneLayout.ImageSize)
     {
         ArgumentNullException.ThrowIfNull(rgb);
-        const int Size = SceneLayout.ImageSize;
+        if (rgb.Length != side * side * Channels)
+        {
+            throw new ArgumentException($"Expected a {side}x{side} RGB image ({side * side * Channels} bytes), got {rgb.Length} bytes.", nameof(rgb));
+        }
+
         using var scope = NewDisposeScope();
-        var image = tensor(rgb, [Size, Size, Channels]).to_type(ScalarType.Float32).permute(2, 0, 1) / 127.5 - 1;
+        var image = tensor(rgb, [side, side, Channels]).to_type(ScalarType.Float32).permute(2, 0, 1) / 127.5 - 1;
         return image.MoveToOuterDisposeScope();
     }
 

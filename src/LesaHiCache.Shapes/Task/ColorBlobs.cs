@@ -1,7 +1,7 @@
 namespace LesaHiCache.Shapes.Task;
 
 /// <summary>
-/// The palette color of every pixel of a 32x32 RGB image (or none, if far from all) and the
+/// The palette color of every pixel of a square RGB image (or none, if far from all) and the
 /// 4-connected blobs of each color.
 /// </summary>
 public sealed class ColorBlobs
@@ -9,21 +9,23 @@ public sealed class ColorBlobs
     /// <summary>Pixels farther than this (RGB Euclidean, 0-255) from every palette color are unclassified.</summary>
     public const double MaxColorDistance = 90;
 
-    private const int Size = SceneLayout.ImageSize;
     private readonly int[] classes;
     private readonly Dictionary<int, List<List<int>>> blobs = [];
 
-    /// <summary>Classifies an RGB image (interleaved bytes, 32x32).</summary>
-    public ColorBlobs(byte[] rgb)
+    /// <summary>Classifies an RGB image (interleaved bytes, <paramref name="side"/> x <paramref name="side"/>; the image task's 32 by default).</summary>
+    public ColorBlobs(byte[] rgb, int side = SceneLayout.ImageSize)
     {
         ArgumentNullException.ThrowIfNull(rgb);
-        if (rgb.Length != Size * Size * 3)
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(side);
+        if (rgb.Length != side * side * 3)
         {
-            throw new ArgumentException($"Expected a {Size}x{Size} RGB image ({Size * Size * 3} bytes), got {rgb.Length} bytes.", nameof(rgb));
+            throw new ArgumentException($"Expected a {side}x{side} RGB image ({side * side * 3} bytes), got {rgb.Length} bytes.", nameof(rgb));
         }
 
+        Side = side;
+
         var palette = Vocabulary.Palette;
-        classes = new int[Size * Size];
+        classes = new int[side * side];
         for (var p = 0; p < classes.Length; p++)
         {
             var (best, bestDistance) = (-1, MaxColorDistance * MaxColorDistance);
@@ -40,6 +42,9 @@ public sealed class ColorBlobs
             classes[p] = best;
         }
     }
+
+    /// <summary>Image side in pixels.</summary>
+    public int Side { get; }
 
     /// <summary>The palette index of pixel <paramref name="pixel"/> (row-major), or -1.</summary>
     public int ClassOf(int pixel) => classes[pixel];
@@ -74,8 +79,8 @@ public sealed class ColorBlobs
             {
                 var p = stack.Pop();
                 blob.Add(p);
-                int x = p % Size, y = p / Size;
-                foreach (var q in new[] { x > 0 ? p - 1 : -1, x < Size - 1 ? p + 1 : -1, y > 0 ? p - Size : -1, y < Size - 1 ? p + Size : -1 })
+                int x = p % Side, y = p / Side;
+                foreach (var q in new[] { x > 0 ? p - 1 : -1, x < Side - 1 ? p + 1 : -1, y > 0 ? p - Side : -1, y < Side - 1 ? p + Side : -1 })
                 {
                     if (q >= 0 && !seen[q] && classes[q] == target)
                     {

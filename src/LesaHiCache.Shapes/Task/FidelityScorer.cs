@@ -21,8 +21,6 @@ public static class FidelityScorer
     /// <summary>Smallest blob that counts as an object or a spurious blob: half the smallest drawn shape (a small triangle, 24.5 px).</summary>
     public const int MinBlobArea = 12;
 
-    private const int Size = SceneLayout.ImageSize;
-
     /// <summary>Scores an RGB image (interleaved bytes, 32x32) against a prompt.</summary>
     public static FidelityReport Score(byte[] rgb, ScenePrompt prompt)
     {
@@ -31,7 +29,7 @@ public static class FidelityScorer
         var blobs = new ColorBlobs(rgb);
         var backgroundCorrect = BlobReading.BackgroundShown(blobs, prompt.Background);
         var objects = prompt.Objects.Select(o => Check(rgb, blobs, o, prompt.Background)).ToList();
-        var spurious = BlobReading.Spurious(blobs, prompt.Objects.Select(o => o.Color));
+        var spurious = BlobReading.Spurious(blobs, prompt.Objects.Select(o => o.Color), FrameGeometry.Image);
         var shown = (backgroundCorrect ? 1 : 0) + objects.Sum(o => o.AttributesCorrect);
         var asked = 1 + (ObjectCheck.Attributes * objects.Count) + spurious.Count;
         return new FidelityReport((double)shown / asked, backgroundCorrect, objects, spurious);
@@ -48,7 +46,7 @@ public static class FidelityScorer
 
     private static ObjectCheck Check(byte[] rgb, ColorBlobs blobs, SceneObject item, string background)
     {
-        var reading = BlobReading.Of(rgb, blobs, item.Color, background);
+        var reading = BlobReading.Of(rgb, blobs, item.Color, background, FrameGeometry.Image);
         if (!reading.Found)
         {
             return new ObjectCheck(false, false, false, false, reading.Area, null);

@@ -10,10 +10,10 @@ public static class SceneLayout
     public const double CellSide = ImageSize / 3.0;
 
     /// <summary>Pixel coordinate of the center of grid column or row <paramref name="index"/> (7.5, 16, 24.5).</summary>
-    public static double CellCenter(int index) => 7.5 + 8.5 * index;
+    public static double CellCenter(int index) => FrameGeometry.Image.CellCenter(index);
 
     /// <summary>The grid column or row a pixel coordinate falls in.</summary>
-    public static int CellOf(double coordinate) => Math.Clamp((int)(coordinate / CellSide), 0, 2);
+    public static int CellOf(double coordinate) => FrameGeometry.Image.CellOf(coordinate);
 
     /// <summary>The object's box: left, top, side (pixels).</summary>
     public static (double Left, double Top, double Side) Box(SceneObject item)

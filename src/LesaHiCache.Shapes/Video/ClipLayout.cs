@@ -3,9 +3,10 @@ using LesaHiCache.Shapes.Task;
 namespace LesaHiCache.Shapes.Video;
 
 /// <summary>
-/// Where objects are in each frame of a clip: <see cref="Frames"/> frames of the image task's 32x32
-/// layout (<see cref="SceneLayout"/>); a moving object's box center goes in a straight line, at
-/// constant speed, from its start cell's center (first frame) to its end cell's center (last frame).
+/// Where objects are in each frame of a clip: <see cref="Frames"/> frames of 16x16 pixels
+/// (<see cref="Geometry"/>: the image task's grid at half scale, boxes of 5 and 7 pixels); a moving
+/// object's box center goes in a straight line, at constant speed, from its start cell's center
+/// (first frame) to its end cell's center (last frame).
 /// </summary>
 public static class ClipLayout
 {
@@ -13,7 +14,14 @@ public static class ClipLayout
     public const int Frames = 8;
 
     /// <summary>Frame side in pixels.</summary>
-    public const int FrameSize = SceneLayout.ImageSize;
+    public const int FrameSize = 16;
+
+    /// <summary>
+    /// The frames' geometry: cell centers 3.75, 8 and 12.25 (the image task's at half scale), small
+    /// boxes 5 pixels, large 7 (at half scale a small box would be 3.5 pixels, too few for the shape
+    /// reader), and blobs of at least 5 pixels counted (a small triangle covers 12.5).
+    /// </summary>
+    public static FrameGeometry Geometry { get; } = new(FrameSize, 3.75, 4.25, 5, 7, 5);
 
     /// <summary>The object's box center (x, y) in pixels at <paramref name="frame"/>.</summary>
     public static (double X, double Y) Center(ClipObject item, int frame)
@@ -24,7 +32,7 @@ public static class ClipLayout
         var (c0, r0) = item.Start;
         var (c1, r1) = item.End;
         var s = (double)frame / (Frames - 1);
-        return (Lerp(SceneLayout.CellCenter(c0), SceneLayout.CellCenter(c1), s), Lerp(SceneLayout.CellCenter(r0), SceneLayout.CellCenter(r1), s));
+        return (Lerp(Geometry.CellCenter(c0), Geometry.CellCenter(c1), s), Lerp(Geometry.CellCenter(r0), Geometry.CellCenter(r1), s));
     }
 
     /// <summary>

@@ -13,8 +13,8 @@ public sealed record ClipObject(string Size, string Color, string Shape, string 
     /// <summary>Whether the object stays in one place.</summary>
     public bool IsStill => From == To;
 
-    /// <summary>Side of the box the shape is drawn in (pixels of a 32x32 frame).</summary>
-    public int Side => Vocabulary.Sizes.First(s => s.Word == Size).Side;
+    /// <summary>Side of the box the shape is drawn in (pixels of a clip frame, <see cref="ClipLayout.Geometry"/>).</summary>
+    public int Side => ClipLayout.Geometry.SideOf(Size);
 
     /// <summary>Grid cell (column, row) of the first frame.</summary>
     public (int Column, int Row) Start => CellOf(From);

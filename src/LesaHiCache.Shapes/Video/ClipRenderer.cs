@@ -6,7 +6,7 @@ namespace LesaHiCache.Shapes.Video;
 /// <summary>Draws a clip prompt's frames with SkiaSharp (anti-aliased), as the image task's <see cref="SceneRenderer"/> draws one scene.</summary>
 public static class ClipRenderer
 {
-    /// <summary>The clip: <see cref="ClipLayout.Frames"/> frames, each interleaved RGB bytes (32x32, row-major).</summary>
+    /// <summary>The clip: <see cref="ClipLayout.Frames"/> frames, each interleaved RGB bytes (16x16, row-major).</summary>
     public static IReadOnlyList<byte[]> Render(ClipPrompt prompt)
     {
         ArgumentNullException.ThrowIfNull(prompt);

@@ -11,22 +11,22 @@ namespace LesaHiCache.Shapes.Video;
 /// </summary>
 public static class ClipScorer
 {
-    /// <summary>Largest step back (pixels) along the start-to-end direction that a path may take between frames.</summary>
-    public const double BackstepSlack = 1.5;
+    /// <summary>Largest step back (pixels of a 16x16 frame) along the start-to-end direction that a path may take between frames.</summary>
+    public const double BackstepSlack = 1.0;
 
     /// <summary>Share of the start-to-end distance a moving object's centroid must cover.</summary>
     public const double MinProgress = 0.5;
 
-    /// <summary>Largest distance (pixels) of a moving object's centroid from its start-to-end line.</summary>
-    public const double LineSlack = 3.0;
+    /// <summary>Largest distance (pixels of a 16x16 frame) of a moving object's centroid from its start-to-end line.</summary>
+    public const double LineSlack = 2.0;
 
-    /// <summary>Largest distance (pixels) a still object's centroid may drift from where it first appears.</summary>
-    public const double StillSlack = 2.0;
+    /// <summary>Largest distance (pixels of a 16x16 frame) a still object's centroid may drift from where it first appears.</summary>
+    public const double StillSlack = 1.0;
 
     /// <summary>Largest ratio of an object's largest to smallest area over the frames.</summary>
     public const double MaxAreaRatio = 1.6;
 
-    /// <summary>Scores a clip (one RGB byte array per frame, 32x32 each) against a prompt.</summary>
+    /// <summary>Scores a clip (one RGB byte array per frame, 16x16 each) against a prompt.</summary>
     public static ClipFidelityReport Score(IReadOnlyList<byte[]> frames, ClipPrompt prompt)
     {
         ArgumentNullException.ThrowIfNull(frames);
@@ -36,12 +36,13 @@ public static class ClipScorer
             throw new ArgumentException($"A clip has at least 2 frames, got {frames.Count}.", nameof(frames));
         }
 
-        var blobs = frames.Select(f => new ColorBlobs(f)).ToList();
-        var backgroundFrames = blobs.Count(b => BlobReading.BackgroundShown(b, prompt.Background));
+        var geometry = ClipLayout.Geometry;
+        var blobs = frames.Select(f => new ColorBlobs(f, geometry.Size)).ToList();
+        var named = prompt.Objects.Select(o => o.Color).ToList();
+        var backgroundFrames = blobs.Count(b => BlobReading.BackgroundShown(b, prompt.Background, named));
         var backgroundCorrect = 2 * backgroundFrames >= frames.Count;
         var objects = prompt.Objects.Select(o => Check(frames, blobs, o, prompt.Background)).ToList();
-        var named = prompt.Objects.Select(o => o.Color).ToList();
-        var spurious = blobs.Max(b => BlobReading.Spurious(b, named).Count);
+        var spurious = blobs.Max(b => BlobReading.Spurious(b, named, geometry).Count);
         var shown = (backgroundCorrect ? 1 : 0) + objects.Sum(o => o.AttributesCorrect);
         var asked = 1 + (MotionCheck.Attributes * objects.Count) + spurious;
         return new ClipFidelityReport((double)shown / asked, backgroundCorrect, objects, spurious);
@@ -49,7 +50,7 @@ public static class ClipScorer
 
     private static MotionCheck Check(IReadOnlyList<byte[]> frames, List<ColorBlobs> blobs, ClipObject item, string background)
     {
-        var readings = frames.Select((f, i) => BlobReading.Of(f, blobs[i], item.Color, background)).ToList();
+        var readings = frames.Select((f, i) => BlobReading.Of(f, blobs[i], item.Color, background, ClipLayout.Geometry)).ToList();
         var found = readings.Where(r => r.Found).ToList();
         var track = readings.Select(r => (r.X, r.Y)).ToList();
         if (2 * found.Count < frames.Count)
@@ -78,8 +79,9 @@ public static class ClipScorer
             return found.All(r => double.Hypot(r.X - found[0].X, r.Y - found[0].Y) <= StillSlack);
         }
 
-        var (x0, y0) = (SceneLayout.CellCenter(item.Start.Column), SceneLayout.CellCenter(item.Start.Row));
-        var (dx, dy) = (SceneLayout.CellCenter(item.End.Column) - x0, SceneLayout.CellCenter(item.End.Row) - y0);
+        var geometry = ClipLayout.Geometry;
+        var (x0, y0) = (geometry.CellCenter(item.Start.Column), geometry.CellCenter(item.Start.Row));
+        var (dx, dy) = (geometry.CellCenter(item.End.Column) - x0, geometry.CellCenter(item.End.Row) - y0);
         var length = double.Hypot(dx, dy);
         var (ux, uy) = (dx / length, dy / length);
         var along = found.Select(r => ((r.X - x0) * ux) + ((r.Y - y0) * uy)).ToList();

@@ -10,14 +10,14 @@ namespace LesaHiCache.Shapes.Video;
 
 /// <summary>
 /// The bundled text-to-video model: word tokenizer, the small text encoder of the image model and a
-/// HunyuanVideo-architecture transformer generating 8-frame 32x32 RGB clips directly in pixel space
-/// ((1, 8, 8) patches: 8 x 4 x 4 = 128 tokens of 192 channels, RoPE over frame, row and column).
+/// HunyuanVideo-architecture transformer generating 8-frame 16x16 RGB clips directly in pixel space
+/// ((1, 4, 4) patches: 8 x 4 x 4 = 128 tokens of 48 channels, RoPE over frame, row and column).
 /// Folder layout: <c>transformer/</c> (diffusers config + safetensors), <c>text_encoder/</c>, <c>tokenizer.json</c>.
 /// </summary>
 public sealed class ShapesVideoModel : IShapesTaskModel
 {
     /// <summary>Pixels per token side.</summary>
-    public const int Patch = 8;
+    public const int Patch = 4;
 
     /// <summary>Frames per token.</summary>
     public const int PatchFrames = 1;
@@ -45,19 +45,19 @@ public sealed class ShapesVideoModel : IShapesTaskModel
     }
 
     /// <summary>
-    /// The default transformer: width 384 (6 heads x 64), 1 dual-stream + 2 single-stream blocks, one
-    /// refiner block, no guidance embedding (13,130,048 parameters). The width is twice a token's 192
-    /// pixel values: at width 192 (and 2 + 4 blocks) the loss flattened near 0.10 and the clips stayed
-    /// grainy (docs/shapes-video.md).
+    /// The default transformer: width 192 (3 heads x 64), 2 dual-stream + 4 single-stream blocks, one
+    /// refiner block, no guidance embedding: the image model's width and depth. Clips of 16x16 frames
+    /// with (1, 4, 4) patches: 32x32 frames with (1, 8, 8) patches (192 values per token) stayed
+    /// undertrained within the training budget at widths 192 and 384 (docs/shapes-video.md).
     /// </summary>
     public static HunyuanVideoTransformerConfig DefaultTransformerConfig { get; } = new()
     {
         InChannels = Channels,
         OutChannels = Channels,
-        NumAttentionHeads = 6,
+        NumAttentionHeads = 3,
         AttentionHeadDim = 64,
-        NumLayers = 1,
-        NumSingleLayers = 2,
+        NumLayers = 2,
+        NumSingleLayers = 4,
         NumRefinerLayers = 1,
         PatchSize = Patch,
         PatchSizeT = PatchFrames,
@@ -195,7 +195,7 @@ public sealed class ShapesVideoModel : IShapesTaskModel
     public TextConditioning Encode(IReadOnlyList<string> prompts) => ShapesTextSide.Encode(Tokenizer, TextEncoder, prompts, Device);
 
     /// <summary>
-    /// Generates one clip per prompt, each from its own noise seed: [B, 3, 8, 32, 32] float32 in [-1, 1]
+    /// Generates one clip per prompt, each from its own noise seed: [B, 3, 8, 16, 16] float32 in [-1, 1]
     /// (clamped). Prompts are parsed first, so a bad prompt fails before any compute.
     /// </summary>
     /// <param name="prompts">Clip prompts, one clip each.</param>
@@ -203,7 +203,7 @@ public sealed class ShapesVideoModel : IShapesTaskModel
     /// <param name="options">Steps, CFG, shift and caching.</param>
     /// <param name="onStep">Called after every sampler step.</param>
     /// <param name="cache">A cache session to use (and read statistics from) instead of one made from <see cref="ShapesGenerationOptions.Cache"/>.</param>
-    /// <param name="noise">Initial noise [B, 128, 192] to start from instead of the seeds' (the seeds are then only labels).</param>
+    /// <param name="noise">Initial noise [B, 128, 48] to start from instead of the seeds' (the seeds are then only labels).</param>
     /// <param name="cancellation">Stops between steps.</param>
     public Tensor Generate(IReadOnlyList<string> prompts, IReadOnlyList<long> seeds, ShapesGenerationOptions? options = null, Action<SamplerStep>? onStep = null, CacheSession? cache = null, Tensor? noise = null, CancellationToken cancellation = default)
     {
@@ -213,10 +213,10 @@ public sealed class ShapesVideoModel : IShapesTaskModel
         return ToClips(latents).clamp(-1, 1).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Packed tokens [B, 128, 192] to clips [B, 3, 8, 32, 32].</summary>
+    /// <summary>Packed tokens [B, 128, 48] to clips [B, 3, 8, 16, 16].</summary>
     public static Tensor ToClips(Tensor tokens) => HunyuanVideoPacking.Unpack(tokens, TokenFrames, TokensPerSide, TokensPerSide, PatchFrames, Patch);
 
-    /// <summary>Clips [B, 3, 8, 32, 32] to packed tokens [B, 128, 192].</summary>
+    /// <summary>Clips [B, 3, 8, 16, 16] to packed tokens [B, 128, 48].</summary>
     public static Tensor ToTokens(Tensor clips) => HunyuanVideoPacking.Pack(clips, PatchFrames, Patch);
 
     /// <summary>One clip [3, F, H, W] in [-1, 1] to its frames as interleaved RGB bytes.</summary>
@@ -235,12 +235,12 @@ public sealed class ShapesVideoModel : IShapesTaskModel
         }).ToList();
     }
 
-    /// <summary>Frames (interleaved RGB bytes, 32x32) to a clip [3, F, 32, 32] in [-1, 1].</summary>
+    /// <summary>Frames (interleaved RGB bytes, 16x16) to a clip [3, F, 16, 16] in [-1, 1].</summary>
     public static Tensor FromRgbFrames(IReadOnlyList<byte[]> frames)
     {
         ArgumentNullException.ThrowIfNull(frames);
         using var scope = NewDisposeScope();
-        return stack(frames.Select(ShapesModel.FromRgb).ToList(), 1).MoveToOuterDisposeScope();
+        return stack(frames.Select(f => ShapesModel.FromRgb(f, ClipLayout.FrameSize)).ToList(), 1).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

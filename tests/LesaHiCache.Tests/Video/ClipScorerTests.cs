@@ -88,8 +88,8 @@ public class ClipScorerTests(ITestOutputHelper output)
     [Fact]
     public void WrongSizeShapeAndAnExtraObject_AreCounted()
     {
-        var frames = Render("a small red circle moving from the top left to the bottom right and a small blue square still at the top right on a white background");
-        var report = ClipScorer.Score(frames, ClipPrompt.Parse("a large red square moving from the top left to the bottom right on a white background"));
+        var frames = Render("a small red circle moving from the top left to the bottom left and a small blue square still at the top right on a white background");
+        var report = ClipScorer.Score(frames, ClipPrompt.Parse("a large red square moving from the top left to the bottom left on a white background"));
         Assert.Equal("object 1: size, shape; 1 spurious blob", report.Explain());
         Assert.Equal(6.0 / 9, report.Score, 12);
     }

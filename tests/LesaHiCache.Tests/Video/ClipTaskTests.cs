@@ -25,24 +25,26 @@ public class ClipTaskTests
         }
 
         // Both kinds of object and both object counts occur. A second object is redrawn until it never
-        // touches the first, which keeps still ones more often, so more than the 25% drawn are still.
+        // touches the first, which keeps still ones more often, so more than the 25% drawn are still;
+        // in 16x16 frames most pairs touch, so 200 draws find a second object for about 60% of the 50%
+        // of prompts that ask for one.
         var objects = prompts.SelectMany(p => p.Objects).ToList();
         Assert.InRange(prompts.Count(p => p.Objects[0].IsStill) / 500.0, 0.18, 0.32);
         Assert.InRange(objects.Count(o => o.IsStill) / (double)objects.Count, 0.25, 0.45);
-        Assert.InRange(prompts.Count(p => p.Objects.Count == 2) / 500.0, 0.4, 0.6);
+        Assert.InRange(prompts.Count(p => p.Objects.Count == 2) / 500.0, 0.2, 0.4);
         Assert.Equal(prompts.Select(p => p.Text), new ClipGrammar(seed: 5).Take(500).Select(p => p.Text));
     }
 
     [Fact]
     public void Parser_ReadsMovingAndStillObjects()
     {
-        var prompt = ClipPrompt.Parse("a small red circle moving from the top left to the bottom right and a small blue square still at the top right on a white background");
-        Assert.Equal(new ClipObject("small", "red", "circle", "top left", "bottom right"), prompt.Objects[0]);
+        var prompt = ClipPrompt.Parse("a small red circle moving from the top left to the bottom left and a small blue square still at the top right on a white background");
+        Assert.Equal(new ClipObject("small", "red", "circle", "top left", "bottom left"), prompt.Objects[0]);
         Assert.Equal(new ClipObject("small", "blue", "square", "top right", "top right"), prompt.Objects[1]);
         Assert.True(prompt.Objects[1].IsStill);
         Assert.Equal("white", prompt.Background);
         Assert.Equal((0, 0), prompt.Objects[0].Start);
-        Assert.Equal((2, 2), prompt.Objects[0].End);
+        Assert.Equal((0, 2), prompt.Objects[0].End);
     }
 
     [Theory]
@@ -62,12 +64,14 @@ public class ClipTaskTests
     public void Layout_MovesAtConstantSpeed_FromStartCenterToEndCenter()
     {
         var item = new ClipObject("small", "red", "square", "top left", "bottom right");
-        Assert.Equal((7.5, 7.5), ClipLayout.Center(item, 0));
-        Assert.Equal((24.5, 24.5), ClipLayout.Center(item, ClipLayout.Frames - 1));
-        // 17 px over 7 frame steps.
-        Assert.Equal(7.5 + 17.0 * 3 / 7, ClipLayout.Center(item, 3).X, 12);
+        Assert.Equal((3.75, 3.75), ClipLayout.Center(item, 0));
+        Assert.Equal((12.25, 12.25), ClipLayout.Center(item, ClipLayout.Frames - 1));
+        // 8.5 px over 7 frame steps.
+        Assert.Equal(3.75 + 8.5 * 3 / 7, ClipLayout.Center(item, 3).X, 12);
+        // The box's corner snaps to half pixels: 3.75 + 8.5 * 3 / 7 - 3.5 = 3.89... -> 4.0.
+        Assert.Equal((4.0, 4.0, 7.0), ClipLayout.Box(item with { Size = "large" }, 3));
         var still = item with { To = "top left" };
-        Assert.All(Enumerable.Range(0, ClipLayout.Frames), f => Assert.Equal((7.5, 7.5), ClipLayout.Center(still, f)));
+        Assert.All(Enumerable.Range(0, ClipLayout.Frames), f => Assert.Equal((3.75, 3.75), ClipLayout.Center(still, f)));
         Assert.Throws<ArgumentOutOfRangeException>(() => ClipLayout.Center(item, ClipLayout.Frames));
     }
 
@@ -80,10 +84,10 @@ public class ClipTaskTests
         for (var f = 0; f < frames.Count; f++)
         {
             // The green pixels' centroid is the box center: the square is symmetric.
-            var green = Enumerable.Range(0, 32 * 32).Where(p => frames[f][3 * p + 1] > 85).ToList();
+            var green = Enumerable.Range(0, 16 * 16).Where(p => frames[f][3 * p + 1] > 85).ToList();
             var (x, y) = ClipLayout.Center(prompt.Objects[0], f);
-            Assert.Equal(x, green.Average(p => (p % 32) + 0.5), 0.6);
-            Assert.Equal(y, green.Average(p => (p / 32) + 0.5), 0.6);
+            Assert.Equal(x, green.Average(p => (p % 16) + 0.5), 0.6);
+            Assert.Equal(y, green.Average(p => (p / 16) + 0.5), 0.6);
         }
     }
 
@@ -92,16 +96,16 @@ public class ClipTaskTests
     {
         var prompts = new ClipGrammar(seed: 9).Take(2);
         using var clips = TorchSharp.torch.stack(prompts.Select(p => ShapesVideoModel.FromRgbFrames(ClipRenderer.Render(p))).ToList());
-        Assert.Equal([2L, 3, 8, 32, 32], clips.shape);
+        Assert.Equal([2L, 3, 8, 16, 16], clips.shape);
         using var tokens = ShapesVideoModel.ToTokens(clips);
         Assert.Equal([2L, ShapesVideoModel.Tokens, ShapesVideoModel.TokenChannels], tokens.shape);
         using var back = ShapesVideoModel.ToClips(tokens);
         Assert.True(back.eq(clips).all().item<bool>());
         using var first = clips[0];
         Assert.Equal(ClipRenderer.Render(prompts[0]), ShapesVideoModel.ToRgbFrames(first));
-        // Token 0 of frame 1 is the 8x8 top-left patch of frame 1.
-        using var token = tokens[0, 16].reshape(3, 8, 8);
-        using var patch = clips[0, .., 1, ..8, ..8];
+        // Token 0 of frame 1 (token 16: 4 x 4 tokens per frame) is the 4x4 top-left patch of frame 1.
+        using var token = tokens[0, 16].reshape(3, 4, 4);
+        using var patch = clips[0, .., 1, ..4, ..4];
         Assert.True(token.eq(patch).all().item<bool>());
     }
 }
