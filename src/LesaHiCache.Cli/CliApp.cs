@@ -22,6 +22,7 @@ internal static class CliApp
             EvaluateCommand.Create(),
             TrainLesaCommand.Create(),
             SearchScheduleCommand.Create(),
+            CalibrateCommand.Create(),
             SoakCommand.Create(),
             PlotCommand.Create(),
         };

@@ -90,6 +90,7 @@ internal static class EvaluateCommand
 
             var modelFolder = parse.GetValue(model) ?? ShapesModel.BundledFolder;
             CliChecks.ShapesModelFolder(modelFolder, parse.GetValue(model) is null ? "the bundled model" : "--model");
+            scheduleList = CalibrationBinding.Bind(scheduleList, modelFolder);
             CliChecks.WritableFile(parse.GetValue(json), "--json");
             CliChecks.WritableFile(parse.GetValue(markdown), "--markdown");
             CliChecks.WritableFile(parse.GetValue(plot), "--plot");
@@ -203,7 +204,19 @@ internal static class EvaluateCommand
         text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in report.Results)
         {
-            text.AppendLine(string.Create(c, $"| {r.Method} | {r.Level} | {r.Schedule} | {r.FullSteps:0.#} | {r.NfeSpeedup:F2}x | {r.WallSpeedup:F2}x{(r.Disturbed ? " (disturbed)" : "")} | {r.WallSpeedupP10:F2}-{r.WallSpeedupP90:F2} ({r.Pairs}) | {r.PsnrDb:F2} | {r.Ssim:F4} | {r.RelativeL1:F4} | {r.Fidelity:F3} | {r.CacheMib:F2} | {r.ForecastMsPerStep:F2} |"));
+            text.AppendLine(string.Create(c, $"| {r.Method} | {r.Level} | {r.Schedule} | {r.FullSteps:0.##} | {r.NfeSpeedup:F2}x | {r.WallSpeedup:F2}x{(r.Disturbed ? " (disturbed)" : "")} | {r.WallSpeedupP10:F2}-{r.WallSpeedupP90:F2} ({r.Pairs}) | {r.PsnrDb:F2} | {r.Ssim:F4} | {r.RelativeL1:F4} | {r.Fidelity:F3} | {r.CacheMib:F2} | {r.ForecastMsPerStep:F2} |"));
+        }
+
+        var adaptive = report.Results.Where(r => r.Indicator is not null).ToList();
+        if (adaptive.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("Values the adaptive schedules compared with their thresholds, over every step of every generation (docs/indicators.md):");
+            text.AppendLine();
+            foreach (var r in adaptive)
+            {
+                text.AppendLine($"- {r.Method}, {r.Schedule}: {r.Indicator}");
+            }
         }
 
         return text.ToString();

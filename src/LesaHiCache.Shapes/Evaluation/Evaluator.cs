@@ -174,6 +174,7 @@ public sealed class Evaluator(IShapesTaskModel model, EvaluationOptions options)
         private readonly List<double> fullSteps = [];
         private readonly List<double> cacheBytes = [];
         private readonly List<double> forecastMs = [];
+        private readonly List<double> indicatorValues = [];
 
         public void Add(IShapesTaskModel model, Tensor images, Tensor reference, IReadOnlyList<string> prompts, IReadOnlyList<IReadOnlyList<byte[]>> rgb, CacheStatistics statistics, double forecastMsPerStep)
         {
@@ -186,6 +187,7 @@ public sealed class Evaluator(IShapesTaskModel model, EvaluationOptions options)
             fidelity.AddRange(prompts.Zip(rgb, (prompt, frames) => model.Score(frames, prompt).Score));
             fullSteps.Add(statistics.FullSteps.Count);
             cacheBytes.Add(statistics.PeakCacheBytes);
+            indicatorValues.AddRange(statistics.IndicatorValues.Select(v => v.Value));
             if (statistics.ForecastSteps.Count > 0)
             {
                 forecastMs.Add(forecastMsPerStep);
@@ -209,6 +211,7 @@ public sealed class Evaluator(IShapesTaskModel model, EvaluationOptions options)
                 WallSpeedupP90 = speedup.P90,
                 Disturbed = speedup.Disturbed,
                 DisturbedBecause = speedup.DisturbedBecause,
+                Indicator = indicatorValues.Count == 0 ? null : IndicatorPercentiles.Of(indicatorValues),
             };
         }
     }

@@ -10,8 +10,9 @@ namespace LesaHiCache.Shapes.Evaluation;
 /// <summary>
 /// The cache configurations of an evaluation's runs; for <c>lesa</c> runs it loads (once per file)
 /// the predictor for the run's schedule and checks it against the model, the sampler times and the
-/// schedule, so a mismatched predictor fails before any generation; a searched schedule is checked
-/// against the model and the sampler times there too.
+/// schedule, so a mismatched predictor fails before any generation; a schedule bound to a model (a
+/// searched one, a calibrated indicator) is checked against the model (and a searched one against the
+/// sampler times) there too.
 /// </summary>
 internal sealed class LesaPredictors(IShapesTaskModel model, EvaluationOptions options, ShapesGenerationOptions generation) : IDisposable
 {
@@ -25,10 +26,10 @@ internal sealed class LesaPredictors(IShapesTaskModel model, EvaluationOptions o
 
     public CacheConfig ConfigFor(MethodSpec method, ScheduleSpec schedule)
     {
-        if (schedule.Schedule is SearchedSchedule searched)
+        if (schedule.Schedule is IModelBoundSchedule bound)
         {
-            searched.FullSteps(Times);
-            searched.EnsureModel(ModelIdentity.FromFingerprint(Fingerprint));
+            (schedule.Schedule as PlannedSchedule)?.FullSteps(Times);
+            bound.EnsureModel(ModelIdentity.FromFingerprint(Fingerprint));
         }
 
         if (!method.IsLesa)

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using LesaHiCache.Caching;
 
 namespace LesaHiCache.Shapes.Evaluation;
 
@@ -37,4 +38,11 @@ public sealed record MethodResult(
     /// <summary>Why the run counts as disturbed; null when it does not.</summary>
     [JsonPropertyName("disturbed_because")]
     public string? DisturbedBecause { get; init; }
+
+    /// <summary>
+    /// The spread of the values an adaptive schedule compared with its threshold, over every step of
+    /// every generation of the run (docs/indicators.md); null for schedules that compare none.
+    /// </summary>
+    [JsonPropertyName("indicator")]
+    public IndicatorPercentiles? Indicator { get; init; }
 }

@@ -1,3 +1,4 @@
+using LesaHiCache.Caching.Schedules;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Caching;
@@ -23,15 +24,15 @@ public sealed class CacheForward
     /// <summary>What is cached.</summary>
     public CacheLevel Level => session.Config.Level;
 
-    /// <summary>Whether the first block must run and report its residual before the decision (adaptive schedules).</summary>
-    public bool NeedsFirstBlockSignal => session.Config.Schedule.UsesFirstBlockSignal;
+    /// <summary>What the schedule decides from: the runner measures it and reports it before the decision.</summary>
+    public StepSignal Signal => session.Config.Schedule.Signal;
 
-    /// <summary>Whether this call computes its items (a full step); known once the first block's residual is reported where one is needed.</summary>
+    /// <summary>Whether this call computes its items (a full step); known once the signal is reported where the schedule has one.</summary>
     public bool ComputesItems => session.IsFull;
 
     internal bool IsShadow => session.IsShadowStep;
 
-    internal void ReportFirstBlockResidual(Tensor residual) => session.Report(Branch, residual);
+    internal void ReportSignal(Tensor signal) => session.Report(Branch, signal);
 
     internal void Observe(CacheItemKey item, Tensor features) => session.Observe(item, features);
 

@@ -25,7 +25,7 @@ public sealed class CacheSession : IDisposable
 {
     private readonly IFeatureForecaster forecaster;
     private readonly ICacheObserver? observer;
-    private readonly Dictionary<int, Tensor> lastFullResiduals = [];
+    private readonly Dictionary<int, Tensor> signalReferences = [];
     private readonly HashSet<CacheItemKey> resolvedThisStep = [];
     private IStepPlanner? planner;
     private IReadOnlyList<double>? times;
@@ -127,10 +127,18 @@ public sealed class CacheSession : IDisposable
         step = index;
         branch = 0;
         resolvedThisStep.Clear();
-        stepIsFull = computingFully ? true : Config.Schedule.UsesFirstBlockSignal ? null : planner!.IsFullStep(step);
-        if (stepIsFull is bool full)
+        if (computingFully)
         {
-            Decided(full);
+            stepIsFull = true;
+            Decided(true);
+        }
+        else if (Config.Schedule.Signal.IsNone)
+        {
+            Decide(null);
+        }
+        else
+        {
+            stepIsFull = null;
         }
     }
 
@@ -281,15 +289,20 @@ public sealed class CacheSession : IDisposable
         Statistics.Shadow(new ShadowError(step, item, error.item<float>()));
     }
 
-    internal void Report(int forwardBranch, Tensor residual)
+    /// <summary>
+    /// A call's signal (<see cref="ICacheSchedule.Signal"/>): its relative L1 change against the
+    /// branch's reference decides the step on branch 0; the signal then becomes the reference (on every
+    /// step, or on full steps only, as the signal says).
+    /// </summary>
+    internal void Report(int forwardBranch, Tensor signal)
     {
-        ArgumentNullException.ThrowIfNull(residual);
+        ArgumentNullException.ThrowIfNull(signal);
         EnsureOwner();
         using var _ = no_grad();
         double? change = null;
-        if (lastFullResiduals.TryGetValue(forwardBranch, out var previous))
+        if (signalReferences.TryGetValue(forwardBranch, out var previous))
         {
-            using var difference = (residual - previous).abs().mean() / previous.abs().mean().clamp_min(Scalars.Tiny);
+            using var difference = (signal - previous).abs().mean() / previous.abs().mean().clamp_min(Scalars.Tiny);
             change = difference.item<float>();
             if (!double.IsFinite(change.Value))
             {
@@ -306,14 +319,13 @@ public sealed class CacheSession : IDisposable
 
         if (forwardBranch == 0 && stepIsFull is null)
         {
-            stepIsFull = planner!.IsFullStep(step, change);
-            Decided(stepIsFull.Value);
+            Decide(change);
         }
 
-        if (IsFull)
+        if (IsFull || Config.Schedule.Signal.ComparedWith == SignalReference.PreviousStep)
         {
             previous?.Dispose();
-            lastFullResiduals[forwardBranch] = residual.detach().clone().DetachFromDisposeScope();
+            signalReferences[forwardBranch] = signal.detach().clone().DetachFromDisposeScope();
         }
     }
 
@@ -389,13 +401,26 @@ public sealed class CacheSession : IDisposable
     private void Release()
     {
         forecaster.Reset();
-        foreach (var residual in lastFullResiduals.Values)
+        foreach (var reference in signalReferences.Values)
         {
-            residual.Dispose();
+            reference.Dispose();
         }
 
-        lastFullResiduals.Clear();
+        signalReferences.Clear();
         resolvedThisStep.Clear();
+    }
+
+    /// <summary>The planner decides the step; the value it compared, if any, goes to the statistics.</summary>
+    private void Decide(double? signalChange)
+    {
+        var full = planner!.IsFullStep(step, signalChange);
+        stepIsFull = full;
+        if (planner.LastIndicator is double indicator)
+        {
+            Statistics.Indicator(new IndicatorValue(step, indicator));
+        }
+
+        Decided(full);
     }
 
     private void Decided(bool full)

@@ -9,12 +9,22 @@ public sealed class CacheStatistics
     private readonly List<int> fullSteps = [];
     private readonly List<int> forecastSteps = [];
     private readonly List<ShadowError> shadowErrors = [];
+    private readonly List<IndicatorValue> indicatorValues = [];
 
     /// <summary>Steps computed fully.</summary>
     public IReadOnlyList<int> FullSteps => fullSteps;
 
     /// <summary>Steps forecast.</summary>
     public IReadOnlyList<int> ForecastSteps => forecastSteps;
+
+    /// <summary>
+    /// The values an adaptive schedule compared with its threshold, one per step where it compared
+    /// one (docs/indicators.md): the raw material for choosing a threshold.
+    /// </summary>
+    public IReadOnlyList<IndicatorValue> IndicatorValues => indicatorValues;
+
+    /// <summary>Min, quartiles, P95 and max of <see cref="IndicatorValues"/>, or null when there are none.</summary>
+    public IndicatorPercentiles? IndicatorSpread => indicatorValues.Count == 0 ? null : IndicatorPercentiles.Of(indicatorValues.Select(v => v.Value));
 
     /// <summary>Forecast errors recorded in shadow mode.</summary>
     public IReadOnlyList<ShadowError> ShadowErrors => shadowErrors;
@@ -42,7 +52,8 @@ public sealed class CacheStatistics
 
     /// <summary>
     /// One line: full and forecast steps with the NFE speedup, the peak cache memory, shadow errors
-    /// (count and min/P50/P95/max of the relative L1) when recorded, and where features were not finite.
+    /// (count and min/P50/P95/max of the relative L1) when recorded, the indicator's spread when an
+    /// adaptive schedule compared one, and where features were not finite.
     /// </summary>
     public override string ToString()
     {
@@ -56,6 +67,11 @@ public sealed class CacheStatistics
             text.Append(c, $"; shadow rel L1 over {errors.Length}: min {errors[0]:G3}, P50 {PairedSpeedup.Quantile(errors, 0.5):G3}, P95 {PairedSpeedup.Quantile(errors, 0.95):G3}, max {errors[^1]:G3}");
         }
 
+        if (IndicatorSpread is { } spread)
+        {
+            text.Append(c, $"; indicator {spread}");
+        }
+
         if (NonFinite is { } found)
         {
             text.Append(c, $"; non-finite features at {found}");
@@ -67,6 +83,8 @@ public sealed class CacheStatistics
     internal void Record(int step, bool full) => (full ? fullSteps : forecastSteps).Add(step);
 
     internal void Shadow(ShadowError error) => shadowErrors.Add(error);
+
+    internal void Indicator(IndicatorValue value) => indicatorValues.Add(value);
 
     internal void Memory(long bytes, int items)
     {
@@ -82,6 +100,7 @@ public sealed class CacheStatistics
         fullSteps.Clear();
         forecastSteps.Clear();
         shadowErrors.Clear();
+        indicatorValues.Clear();
         NonFinite = null;
         PeakCacheBytes = 0;
         Items = 0;

@@ -1,3 +1,4 @@
+using LesaHiCache.Caching.Schedules;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Caching;
@@ -12,9 +13,14 @@ internal sealed class CachedCall<TState>(HostBlocks<TState> stack, CacheForward 
 
     public Tensor Run()
     {
-        if (forward.NeedsFirstBlockSignal && stack.Blocks.Count > 0)
+        var signal = forward.Signal;
+        if (signal.Source == SignalSource.LeadingResidual && stack.Blocks.Count > 0)
         {
-            RunFirstBlockAndReport();
+            RunLeadingBlocksAndReport(signal.LeadingBlocks);
+        }
+        else if (signal.Source == SignalSource.ModulatedInput && stack.Blocks.Count > 0)
+        {
+            ReportModulatedInput();
         }
 
         return forward.Level switch
@@ -26,15 +32,39 @@ internal sealed class CachedCall<TState>(HostBlocks<TState> stack, CacheForward 
         };
     }
 
-    /// <summary>Adaptive schedules: block 0 runs (uncached) and its residual decides the step.</summary>
-    private void RunFirstBlockAndReport()
+    /// <summary>Residual signals: the first <paramref name="count"/> blocks run (uncached) and their residual decides the step.</summary>
+    private void RunLeadingBlocksAndReport(int count)
     {
+        if (count >= stack.Blocks.Count)
+        {
+            throw new InvalidOperationException($"The schedule runs the first {count} block(s) on every step, but this model has {stack.Blocks.Count}: leave at least one block to cache.");
+        }
+
         var input = stack.Input();
-        state = stack.Blocks[0].Forward(stack.Begin(input), NoBranchOutputs.Instance);
+        var current = stack.Begin(input);
+        for (var i = 0; i < count; i++)
+        {
+            current = stack.Blocks[i].Forward(current, NoBranchOutputs.Instance);
+        }
+
+        state = current;
         hasState = true;
         hidden = stack.HiddenOf(state);
-        forward.ReportFirstBlockResidual(hidden - input);
-        first = 1;
+        forward.ReportSignal(hidden - input);
+        first = count;
+    }
+
+    /// <summary>TeaCache: the first block's modulated input decides the step; no block runs for it.</summary>
+    private void ReportModulatedInput()
+    {
+        if (stack.Blocks[0] is not IModulatedInputSource source)
+        {
+            throw new InvalidOperationException($"The schedule measures the first block's modulated input, which this model's first block ({stack.Blocks[0].GetType().Name}) does not expose; FLUX, HunyuanVideo and Qwen-Image blocks do.");
+        }
+
+        hidden = stack.Input();
+        using var modulated = source.ModulatedInput(hidden);
+        forward.ReportSignal(modulated);
     }
 
     /// <summary>The input state of the first block that is cached.</summary>

@@ -4,7 +4,7 @@ namespace LesaHiCache.Caching;
 
 /// <summary>
 /// Runs a host's block stack for one transformer call and owns every caching decision in it: the
-/// first block's residual for adaptive schedules, full or forecast, the level, and shadow steps. A
+/// signal adaptive schedules decide from, full or forecast, the level, and shadow steps. A
 /// host only supplies a <see cref="HostBlocks{TState}"/> (docs/caching.md, "Add a host").
 /// <list type="bullet">
 /// <item><see cref="CacheLevel.Model"/>: a full step runs every block and records the stack's output;
@@ -14,7 +14,9 @@ namespace LesaHiCache.Caching;
 /// <item><see cref="CacheLevel.Block"/>: a full step records each block's residual; a forecast step
 /// adds the forecast residuals.</item>
 /// </list>
-/// With an adaptive schedule the first block runs on every step and is not cached. On a shadow step the
+/// With a residual signal (First-Block Cache, DBCache, <c>adaptive</c>) the first blocks run on every
+/// step and are not cached; with TeaCache's the first block's modulated input is measured before the
+/// decision (docs/indicators.md). On a shadow step the
 /// blocks also run for real from the same input, each forecast is compared with the real output, and
 /// the generation still gets exactly what it would without shadowing.
 /// </summary>

@@ -289,6 +289,68 @@ public sealed class FluxCachingTests : IDisposable
     }
 
     [Fact]
+    public void FirstBlockCache_ThresholdZeroIsTheUncachedModel_InfinityForecastsAllButStepZero()
+    {
+        using var reference = Generate(null);
+        using var zero = new CacheSession(Config(CacheLevel.Model, new FirstBlockCacheSchedule(0)));
+        using var computed = Generate(zero);
+        Assert.Equal(Steps, zero.Statistics.FullSteps.Count);
+        Assert.True(computed.eq(reference).all().item<bool>()); // block 0, then the rest: the same computation
+        Assert.Equal(Steps - 1, zero.Statistics.IndicatorValues.Count);
+        Assert.All(zero.Statistics.IndicatorValues, v => Assert.True(v.Value > 0));
+
+        using var infinite = new CacheSession(Config(CacheLevel.Model, new FirstBlockCacheSchedule(double.PositiveInfinity)));
+        using var forecast = Generate(infinite);
+        Assert.Equal([0], infinite.Statistics.FullSteps);
+        Assert.Contains("indicator min", infinite.Statistics.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DbCache_RunsTheFirstFnBlocksEveryStep_AndTheRestOnlyOnFullSteps()
+    {
+        using var counter = new LesaHiCache.Tests.Models.ProjectionCounter(transformer, "attn.to_q");
+        using var session = new CacheSession(Config(CacheLevel.Module, new DbCacheSchedule(leadingBlocks: 3, threshold: 0.3, warmup: 4), () => new TaylorSeer(1)));
+        using var result = Generate(session);
+        var full = session.Statistics.FullSteps.Count;
+        Assert.InRange(full, 5, Steps - 1);
+        Assert.Equal([0, 1, 2, 3], session.Statistics.FullSteps.Take(4));
+        // 2 double + 2 single blocks: blocks 0-2 run on every step, block 3 on full steps only.
+        Assert.Equal(Steps, counter.Counts["transformer_blocks.0.attn.to_q"]);
+        Assert.Equal(Steps, counter.Counts["transformer_blocks.1.attn.to_q"]);
+        Assert.Equal(Steps, counter.Counts["single_transformer_blocks.0.attn.to_q"]);
+        Assert.Equal(full, counter.Counts["single_transformer_blocks.1.attn.to_q"]);
+        Assert.Equal(Steps - 4, session.Statistics.IndicatorValues.Count);
+    }
+
+    [Fact]
+    public void DbCache_ThatComputesEveryBlockUpFront_IsAClearError()
+    {
+        using var session = new CacheSession(Config(CacheLevel.Model, new DbCacheSchedule(leadingBlocks: 4, warmup: 0)));
+        var error = Assert.Throws<InvalidOperationException>(() => Generate(session));
+        Assert.Contains("first 4 block(s) on every step, but this model has 4", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TeaCache_ComparesEveryStepWithThePreviousOne_AndForcesTheFirstAndLastStep()
+    {
+        using var counter = new LesaHiCache.Tests.Models.ProjectionCounter(transformer, "attn.to_q");
+        using var session = new CacheSession(Config(CacheLevel.Model, new TeaCacheSchedule(double.PositiveInfinity, new RescalePolynomial([1, 0]))));
+        using var result = Generate(session);
+        Assert.Equal([0, Steps - 1], session.Statistics.FullSteps);
+        Assert.All(counter.Counts.Values, c => Assert.Equal(2, c)); // the signal runs no block
+        // With the identity rescale and no reset, the compared value is the running sum of positive changes.
+        var values = session.Statistics.IndicatorValues;
+        Assert.Equal(Enumerable.Range(1, Steps - 2), values.Select(v => v.Step));
+        Assert.All(values.Zip(values.Skip(1)), p => Assert.True(p.Second.Value > p.First.Value));
+
+        using var zero = new CacheSession(Config(CacheLevel.Module, new TeaCacheSchedule(0, new RescalePolynomial([1, 0]))));
+        using var reference = Generate(null);
+        using var computed = Generate(zero);
+        Assert.Equal(Steps, zero.Statistics.FullSteps.Count);
+        Assert.True(computed.eq(reference).all().item<bool>());
+    }
+
+    [Fact]
     public void ModuleForecastStep_DoesNotReadTheTextTokens()
     {
         // Steps 0-3 are full; step 4 is a forecast step, on which no block attends, so the text tokens

@@ -139,6 +139,35 @@ public sealed class CliErrorTests : IDisposable
     }
 
     [Fact]
+    public void CalibrateOptions_AndMissingCalibrations_AreCheckedBeforeAnyGeneration()
+    {
+        var output = Path.Combine(scratch.FullName, "c.json");
+        Assert.Contains("--indicator: 'tea' is not teacache or magcache", OneUsageError("calibrate", "--indicator", "tea", "--output", output), StringComparison.Ordinal);
+        Assert.Contains("names one file; --indicator asks for 2 calibrations", OneUsageError("calibrate", "--indicator", "teacache,magcache", "--output", output), StringComparison.Ordinal);
+        Assert.Contains("--steps", OneUsageError("calibrate", "--indicator", "magcache", "--steps", "5", "--output", output), StringComparison.Ordinal);
+        Assert.Contains("--model: there is no folder", OneUsageError("calibrate", "--indicator", "teacache", "--model", "/nonexistent/model"), StringComparison.Ordinal);
+
+        // A model folder without calibration/: evaluate names the file it looked for and the command that makes it.
+        var model = Directory.CreateDirectory(Path.Combine(scratch.FullName, "model"));
+        foreach (var entry in new[] { "transformer", "text_encoder" })
+        {
+            var target = Directory.CreateDirectory(Path.Combine(model.FullName, entry));
+            foreach (var file in Directory.GetFiles(Path.Combine(ShapesModel.BundledFolder, entry)))
+            {
+                File.Copy(file, Path.Combine(target.FullName, Path.GetFileName(file)));
+            }
+        }
+
+        File.Copy(Path.Combine(ShapesModel.BundledFolder, "tokenizer.json"), Path.Combine(model.FullName, "tokenizer.json"));
+        var teacache = OneUsageError("evaluate", "--model", model.FullName, "--schedules", "teacache:0.3");
+        Assert.Contains($"the model has no teacache calibration ('{Path.Combine(model.FullName, "calibration", "teacache.json")}')", teacache, StringComparison.Ordinal);
+        Assert.Contains("lesa-hicache calibrate --indicator teacache", teacache, StringComparison.Ordinal);
+        var missing = Path.Combine(scratch.FullName, "missing.json");
+        Assert.Contains($"'{missing}' does not exist", OneUsageError("evaluate", "--schedules", $"magcache:0.2:5:0.1:{missing}"), StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
     public void AnUnexpectedException_SaysSo_AndPointsToVerbose()
     {
         using var stderr = new StringWriter();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using LesaHiCache.Caching.Forecasting;
+using LesaHiCache.Caching.Indicators;
 using LesaHiCache.Caching.Schedules;
 using LesaHiCache.Lesa;
 
@@ -69,6 +70,42 @@ public static class CacheMethods
             "first-block residual change accumulated up to a threshold, at most MAX forecasts in a row (the first block runs every step)",
             [new("threshold", OptionKind.Number, null, "accumulated relative change that forces a full step", Min: 0, ExclusiveMin: true), Int("max", "6", 0, "most forecast steps in a row"), Int("W", "3", 0, "warm-up steps")],
             a => new AdaptiveSchedule(a.Number("threshold"), a.Integer("max"), a.Integer("W"))),
+        new(
+            "fbcache",
+            "First-Block Cache (diffusers): the first block runs every step; a step is forecast while its residual's relative change since the last full step is at most T",
+            [new("T", OptionKind.Number, FirstBlockCacheSchedule.DefaultThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture), "largest relative change that forecasts", Min: 0)],
+            a => new FirstBlockCacheSchedule(a.Number("T"))),
+        new(
+            "dbcache",
+            "DBCache (cache-dit): the first Fn blocks run every step; a step is forecast while their residual's relative change since the last full step is below T, after W warm-up steps, at most MAX forecast steps in all and C in a row (-1: no cap)",
+            [
+                Int("Fn", "8", 1, "blocks computed every step"),
+                Int("Bn", "0", 0, "blocks computed every step after the cached ones (0 only, so far)"),
+                new("T", OptionKind.Number, DbCacheSchedule.DefaultThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture), "relative change below which a step is forecast", Min: 0),
+                Int("W", "8", 0, "warm-up steps"),
+                Int("max", "-1", -1, "most forecast steps"),
+                Int("C", "-1", -1, "most forecast steps in a row"),
+            ],
+            a => new DbCacheSchedule(a.Integer("Fn"), a.Integer("Bn"), a.Number("T"), a.Integer("W"), a.Integer("max"), a.Integer("C"))),
+        new(
+            "teacache",
+            "TeaCache: the first block's modulated input is compared with the previous step's; the change, rescaled by the model's calibrated polynomial, is accumulated and a step is forecast while the sum is below T (the first and last step are full)",
+            [new("T", OptionKind.Number, null, "accumulated rescaled change at which a step is computed", Min: 0), new("path", OptionKind.Path, "", "calibration file (default: the model folder's calibration/teacache.json)")],
+            a => a.Optional("path") is { Length: > 0 } path
+                ? TeaCacheSchedule.Uncalibrated(a.Number("T")).WithCalibration(IndicatorCalibrationFile.Load(path), path)
+                : TeaCacheSchedule.Uncalibrated(a.Number("T"))),
+        new(
+            "magcache",
+            "MagCache: past the first R x S steps, each step's calibrated magnitude ratio updates the running ratio and |1 - ratio| is accumulated; a step is forecast while the sum is at most T and at most K steps in a row",
+            [
+                new("T", OptionKind.Number, MagCacheSchedule.DefaultThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture), "largest accumulated error that forecasts", Min: 0),
+                Int("K", "5", 0, "most forecast steps in a row"),
+                new("R", OptionKind.Number, MagCacheSchedule.DefaultRetention.ToString(System.Globalization.CultureInfo.InvariantCulture), "share of the steps, from the start, always full", Min: 0, Max: 1),
+                new("path", OptionKind.Path, "", "calibration file (default: the model folder's calibration/magcache.json)"),
+            ],
+            a => a.Optional("path") is { Length: > 0 } path
+                ? MagCacheSchedule.Uncalibrated(a.Number("T"), a.Integer("K"), a.Number("R")).WithCalibration(IndicatorCalibrationFile.Load(path), path)
+                : MagCacheSchedule.Uncalibrated(a.Number("T"), a.Integer("K"), a.Number("R"))),
         new(
             "stages",
             "one interval per noise stage (t > 0.9, 0.5 < t <= 0.9, t <= 0.5)",

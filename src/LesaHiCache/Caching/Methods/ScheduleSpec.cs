@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using LesaHiCache.Caching.Schedules;
 
 namespace LesaHiCache.Caching.Methods;
@@ -9,7 +11,7 @@ namespace LesaHiCache.Caching.Methods;
 /// </summary>
 /// <param name="Text">The text it was parsed from.</param>
 /// <param name="Schedule">The schedule.</param>
-public sealed record ScheduleSpec(string Text, ICacheSchedule Schedule)
+public sealed partial record ScheduleSpec(string Text, ICacheSchedule Schedule)
 {
     /// <summary>Parses one schedule; throws <see cref="FormatException"/> naming the problem.</summary>
     public static ScheduleSpec Parse(string text)
@@ -20,10 +22,19 @@ public sealed record ScheduleSpec(string Text, ICacheSchedule Schedule)
         var parts = trimmed.Split(':');
         var entry = CacheMethods.FindSchedule(parts[0])
             ?? throw new FormatException($"Unknown schedule '{trimmed}'. Schedules: {string.Join(", ", CacheMethods.Schedules.Select(e => e.Syntax))}.");
-        // A path is the whole rest of the text: it may hold ':' itself (C:\...).
-        var given = entry.Parameters is [{ Kind: OptionKind.Path }] && parts.Length > 1
-            ? [trimmed[(trimmed.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim()]
-            : parts.Skip(1).Select(p => p.Trim()).ToArray();
+        // A path (always the last parameter) is the whole rest of the text: it may hold ':' itself (C:\...).
+        var given = parts.Skip(1).Select(p => p.Trim()).ToArray();
+        var pathAt = entry.Parameters.Count - 1;
+        if (pathAt >= 0 && entry.Parameters[pathAt].Kind == OptionKind.Path && given.Length > pathAt + 1)
+        {
+            var start = 0;
+            for (var i = 0; i <= pathAt; i++)
+            {
+                start = trimmed.IndexOf(':', start) + 1;
+            }
+
+            given = [.. given.Take(pathAt), trimmed[start..].Trim()];
+        }
         var required = entry.Parameters.Count(p => p.Default is null);
         if (given.Length < required || given.Length > entry.Parameters.Count)
         {
@@ -59,10 +70,47 @@ public sealed record ScheduleSpec(string Text, ICacheSchedule Schedule)
         }
     }
 
-    /// <summary>Parses a comma-separated list.</summary>
+    /// <summary>
+    /// Parses a comma-separated list. A schedule with a numeric parameter written as a sweep,
+    /// <c>A..B:N</c>, stands for N schedules with that parameter at N evenly spaced values from A to B
+    /// (e.g. <c>teacache:0.1..0.6:6</c> is teacache:0.1, teacache:0.2, ..., teacache:0.6).
+    /// </summary>
     public static IReadOnlyList<ScheduleSpec> ParseList(string list)
     {
         ArgumentNullException.ThrowIfNull(list);
-        return list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Parse).ToList();
+        return list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).SelectMany(Sweep).Select(Parse).ToList();
     }
+
+    /// <summary>The schedule texts a sweep stands for (the text itself when it has none).</summary>
+    public static IReadOnlyList<string> Sweep(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parts = text.Split(':');
+        var at = Array.FindIndex(parts, p => SweepRange().IsMatch(p.Trim()));
+        if (at < 1)
+        {
+            return [text];
+        }
+
+        var range = SweepRange().Match(parts[at].Trim());
+        var (from, to) = (double.Parse(range.Groups["from"].Value, CultureInfo.InvariantCulture), double.Parse(range.Groups["to"].Value, CultureInfo.InvariantCulture));
+        if (at + 1 >= parts.Length || !int.TryParse(parts[at + 1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < 2)
+        {
+            throw new FormatException($"Schedule '{text.Trim()}': a sweep {parts[at].Trim()} is followed by its number of values, 2 or more (e.g. {parts[0]}:{parts[at].Trim()}:6).");
+        }
+
+        if (parts.Skip(at + 2).Any(p => SweepRange().IsMatch(p.Trim())))
+        {
+            throw new FormatException($"Schedule '{text.Trim()}': sweep one parameter at a time.");
+        }
+
+        return [.. Enumerable.Range(0, count).Select(i =>
+        {
+            var value = (from + ((to - from) * i / (count - 1))).ToString("G6", CultureInfo.InvariantCulture);
+            return string.Join(':', [.. parts.Take(at), value, .. parts.Skip(at + 2)]);
+        })];
+    }
+
+    [GeneratedRegex(@"^(?<from>-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)\.\.(?<to>-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)$", RegexOptions.CultureInvariant)]
+    private static partial Regex SweepRange();
 }

@@ -38,7 +38,7 @@ public sealed class AdaptiveSchedule : ICacheSchedule
     public string Name => string.Create(CultureInfo.InvariantCulture, $"adaptive({Threshold}, max={MaxConsecutiveForecasts}, warmup={Warmup})");
 
     /// <inheritdoc />
-    public bool UsesFirstBlockSignal => true;
+    public StepSignal Signal { get; } = StepSignal.LeadingResidual(1);
 
     /// <inheritdoc />
     public IStepPlanner Begin(IReadOnlyList<double> times) => new Planner(this);
@@ -51,14 +51,18 @@ public sealed class AdaptiveSchedule : ICacheSchedule
         // Step 0 is always full (there is no change to measure yet).
         public int WarmupSteps => Math.Max(1, schedule.Warmup);
 
-        public bool IsFullStep(int step, double? firstBlockChange = null)
+        public double? LastIndicator { get; private set; }
+
+        public bool IsFullStep(int step, double? signalChange = null)
         {
-            if (step < schedule.Warmup || firstBlockChange is null || consecutive >= schedule.MaxConsecutiveForecasts)
+            LastIndicator = null;
+            if (step < schedule.Warmup || signalChange is null || consecutive >= schedule.MaxConsecutiveForecasts)
             {
                 return Full();
             }
 
-            accumulated += firstBlockChange.Value;
+            accumulated += signalChange.Value;
+            LastIndicator = accumulated;
             if (accumulated >= schedule.Threshold)
             {
                 return Full();

@@ -10,10 +10,10 @@ public interface ICacheSchedule
     string Name { get; }
 
     /// <summary>
-    /// Whether the planner wants the first block's relative residual change on every step
-    /// (adaptive schedules): then the first block runs on every step before the decision.
+    /// What the planner decides from (<see cref="StepSignal.None"/> for schedules that decide from the
+    /// step index): the runner measures it before every step's decision.
     /// </summary>
-    bool UsesFirstBlockSignal { get; }
+    StepSignal Signal { get; }
 
     /// <summary>A planner for one generation over <paramref name="times"/> (t_0 = 1 .. t_S = 0).</summary>
     IStepPlanner Begin(IReadOnlyList<double> times);

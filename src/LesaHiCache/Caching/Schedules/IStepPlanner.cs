@@ -10,9 +10,16 @@ public interface IStepPlanner
     int WarmupSteps { get; }
 
     /// <summary>
-    /// Whether step <paramref name="step"/> is a full step. <paramref name="firstBlockChange"/> is the
-    /// relative change of the first block's residual since the last full step (only for schedules
-    /// that use it; null on the first steps).
+    /// Whether step <paramref name="step"/> is a full step. <paramref name="signalChange"/> is the
+    /// relative change of the schedule's <see cref="ICacheSchedule.Signal"/> against its reference
+    /// (only for schedules with a signal; null when there is no reference yet, or the change was not finite).
     /// </summary>
-    bool IsFullStep(int step, double? firstBlockChange = null);
+    bool IsFullStep(int step, double? signalChange = null);
+
+    /// <summary>
+    /// The value the last decision compared with the schedule's threshold (the change itself, or an
+    /// accumulated one), or null when it compared none (warm-up, forced steps, schedules without a
+    /// threshold). Statistics collect it so that users can pick a threshold.
+    /// </summary>
+    double? LastIndicator => null;
 }

@@ -7,10 +7,13 @@ public abstract class PlannedSchedule : ICacheSchedule
     public abstract string Name { get; }
 
     /// <inheritdoc />
-    public bool UsesFirstBlockSignal => false;
+    public StepSignal Signal => StepSignal.None;
 
     /// <summary>The full steps of an S-step generation, S = times.Count - 1.</summary>
     public abstract IReadOnlySet<int> FullSteps(IReadOnlyList<double> times);
+
+    /// <summary>For schedules planned from a threshold: the value each step compared with it (<see cref="IStepPlanner.LastIndicator"/>); null for the others.</summary>
+    protected virtual IReadOnlyDictionary<int, double>? Indicators(IReadOnlyList<double> times) => null;
 
     /// <summary>The full steps of <paramref name="schedule"/> over <paramref name="times"/> in order, or null when it decides while sampling.</summary>
     public static IReadOnlyList<int>? FullStepsOf(ICacheSchedule schedule, IReadOnlyList<double> times)
@@ -35,14 +38,20 @@ public abstract class PlannedSchedule : ICacheSchedule
             throw new ArgumentException($"The schedule {Name} does not compute step 0 fully: nothing can be forecast before a full step.", nameof(times));
         }
 
-        return new Planner(fullSteps);
+        return new Planner(fullSteps, Indicators(times));
     }
 
-    private sealed class Planner(IReadOnlySet<int> fullSteps) : IStepPlanner
+    private sealed class Planner(IReadOnlySet<int> fullSteps, IReadOnlyDictionary<int, double>? indicators) : IStepPlanner
     {
         public int WarmupSteps { get; } = LeadingRun(fullSteps);
 
-        public bool IsFullStep(int step, double? firstBlockChange = null) => fullSteps.Contains(step);
+        public double? LastIndicator { get; private set; }
+
+        public bool IsFullStep(int step, double? signalChange = null)
+        {
+            LastIndicator = indicators is not null && indicators.TryGetValue(step, out var value) ? value : null;
+            return fullSteps.Contains(step);
+        }
 
         private static int LeadingRun(IReadOnlySet<int> steps)
         {

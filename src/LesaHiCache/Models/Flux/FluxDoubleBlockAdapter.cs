@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace LesaHiCache.Models.Flux;
 
 /// <summary>A dual-stream block (FLUX, HunyuanVideo, Qwen-Image) with one call's conditioning, as the caching runner drives it.</summary>
-internal sealed class FluxDoubleBlockAdapter(IDualStreamBlock block, FluxCallConditioning call) : ICacheableBlock<FluxStreams>
+internal sealed class FluxDoubleBlockAdapter(IDualStreamBlock block, FluxCallConditioning call) : ICacheableBlock<FluxStreams>, IModulatedInputSource
 {
     public FluxStreams Forward(FluxStreams state, IBranchOutputs branches)
     {
@@ -13,4 +13,6 @@ internal sealed class FluxDoubleBlockAdapter(IDualStreamBlock block, FluxCallCon
     }
 
     public void AddForecasts(Tensor hidden, IGatedForecasts forecasts) => block.AddForecasts(hidden, call.Activated, forecasts);
+
+    public Tensor ModulatedInput(Tensor hidden) => block.ModulatedImageInput(hidden, call.Activated);
 }

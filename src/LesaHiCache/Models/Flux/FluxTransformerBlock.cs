@@ -72,6 +72,13 @@ internal sealed class FluxTransformerBlock : nn.Module, IDualStreamBlock
         return (newImage.MoveToOuterDisposeScope(), newContext.MoveToOuterDisposeScope());
     }
 
+    /// <summary>The image stream's attention input, LayerNorm(image) (1 + scale_msa) + shift_msa, without running the block.</summary>
+    public Tensor ModulatedImageInput(Tensor image, Tensor activatedTemb)
+    {
+        using var scope = NewDisposeScope();
+        return AdaLayerNormZero.NormalizeForAttention(image, norm1.ModulateActivated(activatedTemb)).MoveToOuterDisposeScope();
+    }
+
     /// <summary>A module-level forecast step: <paramref name="image"/> += gate_msa * forecast(attention) + gate_mlp * forecast(MLP), in place.</summary>
     public void AddForecasts(Tensor image, Tensor activatedTemb, IGatedForecasts forecasts)
     {

@@ -11,4 +11,7 @@ internal interface IDualStreamBlock
 
     /// <summary>A module-level forecast step: adds the gated forecasts of the image stream's branches to <paramref name="image"/>, in place.</summary>
     void AddForecasts(Tensor image, Tensor activatedTemb, IGatedForecasts forecasts);
+
+    /// <summary>The image stream's attention input, LayerNorm(image) (1 + scale_msa) + shift_msa, without running the block (what TeaCache measures on block 0).</summary>
+    Tensor ModulatedImageInput(Tensor image, Tensor activatedTemb);
 }
