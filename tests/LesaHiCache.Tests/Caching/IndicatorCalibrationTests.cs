@@ -126,6 +126,19 @@ public sealed class IndicatorCalibrationTests : IDisposable
         Assert.False(MagCacheSchedule.Uncalibrated().IsCalibrated);
     }
 
+    [Fact]
+    public void TheBundledModelsCalibrations_AreForIt_AndPlanWithTheReferenceDefaults()
+    {
+        var fingerprint = ModelFingerprint.Of(model.Transformer);
+        var tea = IndicatorCalibrationFile.Load(IndicatorCalibrationFile.DefaultPath(ShapesModel.BundledFolder, IndicatorKind.TeaCache));
+        var mag = IndicatorCalibrationFile.Load(IndicatorCalibrationFile.DefaultPath(ShapesModel.BundledFolder, IndicatorKind.MagCache));
+        Assert.Equal((IndicatorKind.TeaCache, fingerprint, 50, IndicatorCalibrator.RescaleDegree + 1), (tea.Indicator, tea.ModelFingerprint, tea.Steps, tea.Values.Count));
+        Assert.Equal((IndicatorKind.MagCache, fingerprint, 50, 50, 1.0), (mag.Indicator, mag.ModelFingerprint, mag.Steps, mag.Values.Count, mag.Values[0]));
+        var times = new LesaHiCache.Sampling.FlowMatchSchedule(50, new ShapesGenerationOptions().Shift, ShapesModel.TokensPerSide * ShapesModel.TokensPerSide).Times;
+        Assert.InRange(new MagCacheSchedule(mag).FullSteps(times).Count, 6, 49);
+        Assert.InRange(tea.Rescale.Evaluate(0.05), 0, 1);
+    }
+
     [Theory]
     [InlineData("{\"format\": \"lesa-hicache-schedule\", \"version\": 1}", "is not a calibration file")]
     [InlineData("null", "empty (JSON null)")]
