@@ -58,42 +58,7 @@ public static class IndicatorCalibrationFile
     public static IndicatorCalibration Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var file = new FileInfo(path);
-        if (!file.Exists)
-        {
-            throw new FileNotFoundException($"Calibration file '{path}' does not exist: run lesa-hicache calibrate for the model first.", path);
-        }
-
-        if (file.Length > MaxBytes)
-        {
-            throw new FormatException($"Calibration file '{path}' is {file.Length:N0} bytes; a calibration file is at most {MaxBytes:N0}.");
-        }
-
-        Document? document;
-        try
-        {
-            document = JsonSerializer.Deserialize<Document>(File.ReadAllText(path), JsonOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"Calibration file '{path}' is not valid JSON: {e.Message}", e);
-        }
-
-        if (document is null)
-        {
-            throw new FormatException($"Calibration file '{path}' is empty (JSON null).");
-        }
-
-        if (document.Format != Format)
-        {
-            throw new FormatException($"'{path}' is not a calibration file (its format is '{document.Format}', expected '{Format}').");
-        }
-
-        if (document.Version != Version)
-        {
-            throw new FormatException($"Calibration file '{path}' has version {document.Version}; this library reads version {Version}.");
-        }
-
+        var document = UntrustedJsonFile.Read<Document>(path, "calibration file", Format, Version, MaxBytes, JsonOptions, d => (d.Format, d.Version), ": run lesa-hicache calibrate for the model first");
         if (document.Indicator is not { } indicator || !Enum.IsDefined(indicator) || document.Values is null || document.ModelFingerprint is null)
         {
             throw new FormatException($"Calibration file '{path}' lacks indicator, values or modelFingerprint.");

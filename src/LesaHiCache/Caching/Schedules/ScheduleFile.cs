@@ -44,42 +44,7 @@ public static class ScheduleFile
     public static SearchedSchedule Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var file = new FileInfo(path);
-        if (!file.Exists)
-        {
-            throw new FileNotFoundException($"Schedule file '{path}' does not exist.", path);
-        }
-
-        if (file.Length > MaxBytes)
-        {
-            throw new FormatException($"Schedule file '{path}' is {file.Length:N0} bytes; a schedule file is at most {MaxBytes:N0}.");
-        }
-
-        Document? document;
-        try
-        {
-            document = JsonSerializer.Deserialize<Document>(File.ReadAllText(path), JsonOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"Schedule file '{path}' is not valid JSON: {e.Message}", e);
-        }
-
-        if (document is null)
-        {
-            throw new FormatException($"Schedule file '{path}' is empty (JSON null).");
-        }
-
-        if (document.Format != Format)
-        {
-            throw new FormatException($"'{path}' is not a schedule file (its format is '{document.Format}', expected '{Format}').");
-        }
-
-        if (document.Version != Version)
-        {
-            throw new FormatException($"Schedule file '{path}' has version {document.Version}; this library reads version {Version}.");
-        }
-
+        var document = UntrustedJsonFile.Read<Document>(path, "schedule file", Format, Version, MaxBytes, JsonOptions, d => (d.Format, d.Version));
         if (document.FullSteps is null || document.Times is null || document.ModelFingerprint is null || document.Method is null)
         {
             throw new FormatException($"Schedule file '{path}' lacks fullSteps, times, modelFingerprint or method.");
