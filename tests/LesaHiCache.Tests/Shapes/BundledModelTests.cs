@@ -75,4 +75,26 @@ public class BundledModelTests
         using var other = new CacheSession(predictor.CacheConfig());
         Assert.Throws<LesaPredictorMismatchException>(() => model.Generate(Prompts, [1, 2, 3, 4], new ShapesGenerationOptions { Shift = TimestepShift.None }, cache: other));
     }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(8)]
+    public void ShippedSearchedSchedules_FindTheirLesaPredictors_AndKeepTheImagesAbove30Db(int budget)
+    {
+        using var model = ShapesModel.Load(ShapesModel.BundledFolder);
+        var file = Path.Combine(ShapesModel.BundledFolder, "schedules", $"taylorseer2-{budget}of50.json");
+        var schedule = ScheduleSpec.Parse($"file:{file}").Schedule;
+        var times = new FlowMatchSchedule(50, TimestepShift.FluxDynamic, ShapesModel.TokensPerSide * ShapesModel.TokensPerSide).Times;
+        var path = LesaPredictor.FindIn(ShapesModel.BundledLesaFolder, ModelFingerprint.Of(model.Transformer), times, schedule);
+        Assert.EndsWith($"taylorseer2-{budget}of50.per-half.safetensors", path, StringComparison.Ordinal);
+        using var predictor = LesaPredictor.Load(path);
+
+        using var reference = model.Generate(Prompts, [1, 2, 3, 4]);
+        using var session = new CacheSession(predictor.CacheConfig(schedule));
+        using var cached = model.Generate(Prompts, [1, 2, 3, 4], cache: session);
+        Assert.Equal(budget, session.Statistics.FullSteps.Count);
+        var psnr = ImageMetrics.PsnrDb((cached + 1) / 2, (reference + 1) / 2);
+        Assert.True(psnr.Average() >= 30, $"PSNR {psnr.Average():F1} dB");
+    }
 }
