@@ -64,12 +64,7 @@ public class BundledModelTests
         Assert.Equal(fullSteps, predictor.Info.FullSteps!.Count);
         Assert.Equal(cfgExperts ?? LesaPredictor.DefaultCfgExperts, predictor.Info.CfgExperts);
 
-        using var reference = model.Generate(Prompts, [1, 2, 3, 4]);
-        using var session = new CacheSession(predictor.CacheConfig(schedule));
-        using var cached = model.Generate(Prompts, [1, 2, 3, 4], cache: session);
-        Assert.Equal(fullSteps, session.Statistics.FullSteps.Count);
-        var psnr = ImageMetrics.PsnrDb((cached + 1) / 2, (reference + 1) / 2);
-        Assert.True(psnr.Average() >= 30, $"PSNR {psnr.Average():F1} dB");
+        AssertAbove30DbWith(model, predictor.CacheConfig(schedule), fullSteps);
 
         // The same predictor under another timestep shift (other sampler times) is refused before any forecast.
         using var other = new CacheSession(predictor.CacheConfig());
@@ -90,10 +85,16 @@ public class BundledModelTests
         Assert.EndsWith($"taylorseer2-{budget}of50.per-half.safetensors", path, StringComparison.Ordinal);
         using var predictor = LesaPredictor.Load(path);
 
+        AssertAbove30DbWith(model, predictor.CacheConfig(schedule), budget);
+    }
+
+    /// <summary>Generates the test prompts uncached and with <paramref name="config"/>: the cached run has <paramref name="fullSteps"/> full steps and a mean PSNR of at least 30 dB.</summary>
+    private static void AssertAbove30DbWith(ShapesModel model, CacheConfig config, int fullSteps)
+    {
         using var reference = model.Generate(Prompts, [1, 2, 3, 4]);
-        using var session = new CacheSession(predictor.CacheConfig(schedule));
+        using var session = new CacheSession(config);
         using var cached = model.Generate(Prompts, [1, 2, 3, 4], cache: session);
-        Assert.Equal(budget, session.Statistics.FullSteps.Count);
+        Assert.Equal(fullSteps, session.Statistics.FullSteps.Count);
         var psnr = ImageMetrics.PsnrDb((cached + 1) / 2, (reference + 1) / 2);
         Assert.True(psnr.Average() >= 30, $"PSNR {psnr.Average():F1} dB");
     }
