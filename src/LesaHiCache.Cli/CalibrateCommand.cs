@@ -128,7 +128,7 @@ internal static class CalibrateCommand
         var ratios = IndicatorCalibrator.MagnitudeCurve(recording).Ratios;
         var spread = Enumerable.Range(1, recording.Steps - 1).Max(step =>
         {
-            var values = recording.Observations.Where(o => o.Step == step).Select(o => o.MagnitudeRatio).ToList();
+            var values = recording.MagnitudeRatiosAt(step);
             var mean = values.Average();
             return Math.Sqrt(values.Average(v => (v - mean) * (v - mean)));
         });

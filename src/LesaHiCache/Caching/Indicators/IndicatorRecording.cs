@@ -13,15 +13,16 @@ public sealed record IndicatorRecording(int Steps, int Generations, IReadOnlyLis
         ratios[0] = 1;
         for (var step = 1; step < Steps; step++)
         {
-            var atStep = Observations.Where(o => o.Step == step).Select(o => o.MagnitudeRatio).ToList();
-            if (atStep.Count == 0)
-            {
-                throw new InvalidOperationException($"The recording has no observation of step {step}.");
-            }
-
-            ratios[step] = atStep.Average();
+            ratios[step] = MagnitudeRatiosAt(step).Average();
         }
 
         return ratios;
+    }
+
+    /// <summary>The magnitude ratios every generation recorded at <paramref name="step"/> (1 or later).</summary>
+    public IReadOnlyList<double> MagnitudeRatiosAt(int step)
+    {
+        var atStep = Observations.Where(o => o.Step == step).Select(o => o.MagnitudeRatio).ToList();
+        return atStep.Count > 0 ? atStep : throw new InvalidOperationException($"The recording has no observation of step {step}.");
     }
 }
