@@ -9,11 +9,23 @@ internal static class CalibrationBinding
 {
     /// <summary>The schedules, each uncalibrated one bound to <c>calibration/*.json</c> of <paramref name="modelFolder"/>; a missing or bad file is a usage error naming it.</summary>
     public static IReadOnlyList<ScheduleSpec> Bind(IReadOnlyList<ScheduleSpec> specs, string modelFolder) =>
-        [.. specs.Select(spec => spec.Schedule is ICalibratedSchedule { IsCalibrated: false } schedule ? spec with { Schedule = schedule.WithCalibration(Load(schedule.Needs, modelFolder, spec.Text), IndicatorCalibrationFile.DefaultPath(modelFolder, schedule.Needs)) } : spec)];
+        [.. specs.Select(spec => spec.Schedule is ICalibratedSchedule { IsCalibrated: false } schedule ? spec with { Schedule = Bind(schedule, modelFolder, spec.Text) } : spec)];
 
-    private static IndicatorCalibration Load(IndicatorKind kind, string modelFolder, string spec)
+    private static ICacheSchedule Bind(ICalibratedSchedule schedule, string modelFolder, string spec)
     {
-        var path = IndicatorCalibrationFile.DefaultPath(modelFolder, kind);
+        var path = IndicatorCalibrationFile.DefaultPath(modelFolder, schedule.Needs);
+        try
+        {
+            return schedule.WithCalibration(Load(schedule.Needs, path, modelFolder, spec), path);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--schedules {spec}: {e.Message.Split(" (Parameter", 2)[0]}", e);
+        }
+    }
+
+    private static IndicatorCalibration Load(IndicatorKind kind, string path, string modelFolder, string spec)
+    {
         var name = kind == IndicatorKind.TeaCache ? "teacache" : "magcache";
         if (!File.Exists(path))
         {
@@ -22,13 +34,7 @@ internal static class CalibrationBinding
 
         try
         {
-            var calibration = IndicatorCalibrationFile.Load(path);
-            if (calibration.Indicator != kind)
-            {
-                throw new FormatException($"'{path}' holds a {calibration.Indicator} calibration, not a {kind} one.");
-            }
-
-            return calibration;
+            return IndicatorCalibrationFile.Load(path);
         }
         catch (FormatException e)
         {

@@ -3,12 +3,20 @@ using System.Text.Json;
 namespace LesaHiCache.Caching;
 
 /// <summary>
-/// Reads the small JSON files the library keeps beside models (schedule files, calibrations) as the
-/// untrusted input they are: the size is checked before reading, then the JSON, the format field and
-/// the version, each failure a <see cref="FormatException"/> naming the file.
+/// The small JSON files the library keeps beside models (schedule files, calibrations): written whole
+/// or not at all, and read as the untrusted input they are: the size is checked before reading, then
+/// the JSON, the format field and the version, each failure a <see cref="FormatException"/> naming the file.
 /// </summary>
 internal static class UntrustedJsonFile
 {
+    /// <summary>Writes <paramref name="document"/> to <paramref name="path"/> through a temporary file, replacing it in one move.</summary>
+    public static void Write<T>(string path, T document, JsonSerializerOptions options)
+    {
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(document, options) + Environment.NewLine);
+        File.Move(temporary, path, overwrite: true);
+    }
+
     /// <summary>Reads <paramref name="path"/> as a <typeparamref name="T"/> of format <paramref name="format"/>, version <paramref name="version"/>.</summary>
     /// <param name="path">The file.</param>
     /// <param name="kind">What the file is, lower case ("schedule file").</param>

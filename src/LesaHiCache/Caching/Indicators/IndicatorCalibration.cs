@@ -27,16 +27,18 @@ public sealed record IndicatorCalibration(IndicatorKind Indicator, IReadOnlyList
         : throw new InvalidOperationException("A TeaCache calibration holds a rescale polynomial, not magnitude ratios.");
 
     /// <summary>Throws <see cref="ScheduleMismatchException"/> unless <paramref name="model"/> is the calibrated model.</summary>
-    public void EnsureModel(ModelIdentity? model, string described)
-    {
-        if (model is null)
-        {
-            throw new ScheduleMismatchException($"{described} is calibrated for one model, and this generation does not say which model it runs on: pass a ModelIdentity to CacheSession.BeginGeneration (the library's flow models do).");
-        }
+    public void EnsureModel(ModelIdentity? model, string described) =>
+        ModelBinding.Ensure(model, ModelFingerprint, ModelName, described, "is calibrated for", "is calibrated for one model");
 
-        if (!string.Equals(model.Fingerprint, ModelFingerprint, StringComparison.Ordinal))
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> unless this is a calibration of <paramref name="expected"/>
+    /// (<paramref name="source"/>: the file it was read from, for the message).
+    /// </summary>
+    public void EnsureIndicator(IndicatorKind expected, string? source)
+    {
+        if (Indicator != expected)
         {
-            throw new ScheduleMismatchException($"{described} is calibrated for {ModelName} (fingerprint {ModelFingerprint}); this generation runs another model (fingerprint {model.Fingerprint}).");
+            throw new ArgumentException($"{(source is null ? "The calibration" : $"'{source}'")} holds a {Indicator} calibration; {expected.ToString().ToLowerInvariant()} needs a {expected} one.", nameof(expected));
         }
     }
 }

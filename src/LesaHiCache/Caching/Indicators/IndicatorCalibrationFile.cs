@@ -49,9 +49,7 @@ public static class IndicatorCalibrationFile
             Directory.CreateDirectory(folder);
         }
 
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(document, JsonOptions) + Environment.NewLine);
-        File.Move(temporary, path, overwrite: true);
+        UntrustedJsonFile.Write(path, document, JsonOptions);
     }
 
     /// <summary>Reads a calibration file; throws <see cref="FormatException"/> naming the file and the problem.</summary>

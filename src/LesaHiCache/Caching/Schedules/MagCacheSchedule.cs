@@ -88,11 +88,7 @@ public sealed class MagCacheSchedule : PlannedSchedule, ICalibratedSchedule, IMo
     public ICalibratedSchedule WithCalibration(IndicatorCalibration calibration, string? source = null)
     {
         ArgumentNullException.ThrowIfNull(calibration);
-        if (calibration.Indicator != IndicatorKind.MagCache)
-        {
-            throw new ArgumentException($"{(source is null ? "The calibration" : $"'{source}'")} holds a {calibration.Indicator} calibration; magcache needs a MagCache one.", nameof(calibration));
-        }
-
+        calibration.EnsureIndicator(IndicatorKind.MagCache, source);
         return new MagCacheSchedule(calibration.Ratios, Threshold, MaxSkippedSteps, Retention, calibration, source);
     }
 

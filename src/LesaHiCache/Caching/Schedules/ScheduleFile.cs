@@ -35,9 +35,7 @@ public static class ScheduleFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         var info = schedule.Info;
         var document = new Document(Format, Version, [.. info.FullSteps], info.Steps, [.. info.Times], info.ModelFingerprint, info.ModelName, info.Method, info.Level, info.Search);
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(document, JsonOptions) + Environment.NewLine);
-        File.Move(temporary, path, overwrite: true);
+        UntrustedJsonFile.Write(path, document, JsonOptions);
     }
 
     /// <summary>Reads a schedule file; throws <see cref="FormatException"/> naming the file and the problem.</summary>

@@ -50,18 +50,8 @@ public sealed class SearchedSchedule : PlannedSchedule, IModelBoundSchedule
     }
 
     /// <inheritdoc />
-    public void EnsureModel(ModelIdentity? model)
-    {
-        if (model is null)
-        {
-            throw new ScheduleMismatchException($"{Described} is valid only for the model it was searched on, and this generation does not say which model it runs on: pass a ModelIdentity to CacheSession.BeginGeneration (the library's flow models do).");
-        }
-
-        if (!string.Equals(model.Fingerprint, Info.ModelFingerprint, StringComparison.Ordinal))
-        {
-            throw new ScheduleMismatchException($"{Described} was searched on {Info.ModelName} (fingerprint {Info.ModelFingerprint}); this generation runs another model (fingerprint {model.Fingerprint}).");
-        }
-    }
+    public void EnsureModel(ModelIdentity? model) =>
+        ModelBinding.Ensure(model, Info.ModelFingerprint, Info.ModelName, Described, "was searched on", "is valid only for the model it was searched on");
 
     private string Described => Source is null ? $"The schedule {Name}" : $"The schedule in '{Source}'";
 }

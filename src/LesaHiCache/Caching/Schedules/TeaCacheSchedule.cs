@@ -67,11 +67,7 @@ public sealed class TeaCacheSchedule : ICalibratedSchedule, IModelBoundSchedule
     public ICalibratedSchedule WithCalibration(IndicatorCalibration calibration, string? source = null)
     {
         ArgumentNullException.ThrowIfNull(calibration);
-        if (calibration.Indicator != IndicatorKind.TeaCache)
-        {
-            throw new ArgumentException($"{(source is null ? "The calibration" : $"'{source}'")} holds a {calibration.Indicator} calibration; teacache needs a TeaCache one.", nameof(calibration));
-        }
-
+        calibration.EnsureIndicator(IndicatorKind.TeaCache, source);
         return new TeaCacheSchedule(Threshold, calibration.Rescale, calibration, source);
     }
 
@@ -80,7 +76,7 @@ public sealed class TeaCacheSchedule : ICalibratedSchedule, IModelBoundSchedule
     {
         if (Rescale is null)
         {
-            throw new InvalidOperationException($"{Name} has no rescale polynomial: calibrate the model (lesa-hicache calibrate --indicator teacache) and give the file (teacache:T:PATH), or bind one with WithCalibration.");
+            throw new InvalidOperationException(NotCalibrated);
         }
 
         calibration?.EnsureModel(model, source is null ? Name : $"The calibration in '{source}'");
@@ -95,9 +91,11 @@ public sealed class TeaCacheSchedule : ICalibratedSchedule, IModelBoundSchedule
             throw new ArgumentException("A schedule needs at least one step (two times).", nameof(times));
         }
 
-        var rescale = Rescale ?? throw new InvalidOperationException($"{Name} has no rescale polynomial: calibrate the model first (lesa-hicache calibrate --indicator teacache).");
+        var rescale = Rescale ?? throw new InvalidOperationException(NotCalibrated);
         return new Planner(Threshold, rescale, times.Count - 1);
     }
+
+    private string NotCalibrated => $"{Name} has no rescale polynomial: calibrate the model (lesa-hicache calibrate --indicator teacache) and give the file (teacache:T:PATH), or bind one with WithCalibration.";
 
     private sealed class Planner(double threshold, RescalePolynomial rescale, int steps) : IStepPlanner
     {
