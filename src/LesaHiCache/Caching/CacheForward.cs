@@ -27,6 +27,9 @@ public sealed class CacheForward
     /// <summary>What the schedule decides from: the runner measures it and reports it before the decision.</summary>
     public StepSignal Signal => session.Config.Schedule.Signal;
 
+    /// <summary>Blocks at the end of the stack that run on every step (<see cref="ICacheSchedule.TrailingBlocks"/>).</summary>
+    public int TrailingBlocks => session.Config.Schedule.TrailingBlocks;
+
     /// <summary>Whether this call computes its items (a full step); known once the signal is reported where the schedule has one.</summary>
     public bool ComputesItems => session.IsFull;
 

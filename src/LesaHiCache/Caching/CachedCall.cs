@@ -11,9 +11,19 @@ internal sealed class CachedCall<TState>(HostBlocks<TState> stack, CacheForward 
     private TState? state;
     private Tensor? hidden;
 
+    /// <summary>The end (exclusive) of the blocks whose outputs are cached: the last <see cref="CacheForward.TrailingBlocks"/> run on every step.</summary>
+    private int CachedEnd => stack.Blocks.Count - forward.TrailingBlocks;
+
     public Tensor Run()
     {
         var signal = forward.Signal;
+        var leading = signal.Source == SignalSource.LeadingResidual ? signal.LeadingBlocks : 0;
+        if (stack.Blocks.Count > 0 && (leading > 0 || forward.TrailingBlocks > 0) && leading + forward.TrailingBlocks >= stack.Blocks.Count)
+        {
+            var runs = forward.TrailingBlocks > 0 ? $"the first {leading} and the last {forward.TrailingBlocks}" : $"the first {leading}";
+            throw new InvalidOperationException($"The schedule runs {runs} block(s) on every step, but this model has {stack.Blocks.Count}: leave at least one block to cache.");
+        }
+
         if (signal.Source == SignalSource.LeadingResidual && stack.Blocks.Count > 0)
         {
             RunLeadingBlocksAndReport(signal.LeadingBlocks);
@@ -35,11 +45,6 @@ internal sealed class CachedCall<TState>(HostBlocks<TState> stack, CacheForward 
     /// <summary>Residual signals: the first <paramref name="count"/> blocks run (uncached) and their residual decides the step.</summary>
     private void RunLeadingBlocksAndReport(int count)
     {
-        if (count >= stack.Blocks.Count)
-        {
-            throw new InvalidOperationException($"The schedule runs the first {count} block(s) on every step, but this model has {stack.Blocks.Count}: leave at least one block to cache.");
-        }
-
         var input = stack.Input();
         var current = stack.Begin(input);
         for (var i = 0; i < count; i++)
@@ -145,36 +150,58 @@ internal sealed class CachedCall<TState>(HostBlocks<TState> stack, CacheForward 
 
     private Tensor ComputeBlocks() => RunBlockResiduals(null);
 
+    /// <summary>The context stream when blocks run after the cached ones: its residuals are cached too (slot 1).</summary>
+    private HostContext<TState>? TrailingContext => forward.TrailingBlocks > 0 ? stack.Context : null;
+
     /// <summary>
-    /// Block level with the blocks running: records each block's residual, or on a shadow step
-    /// compares it with its forecast and keeps the forecast in <paramref name="shadowForecasts"/>.
+    /// Block level with the blocks running: records each cached block's residual (and its context
+    /// residual when blocks follow), or on a shadow step compares them with their forecasts and keeps
+    /// the forecasts in <paramref name="shadowForecasts"/>; then runs the trailing blocks.
     /// </summary>
-    private Tensor RunBlockResiduals(List<Tensor>? shadowForecasts)
+    private Tensor RunBlockResiduals(Dictionary<CacheItemKey, Tensor>? shadowForecasts)
     {
         var current = FullState();
-        for (var i = first; i < stack.Blocks.Count; i++)
+        var context = TrailingContext;
+        for (var i = first; i < CachedEnd; i++)
         {
             var before = stack.HiddenOf(current);
+            var contextBefore = context?.Of(current);
             current = stack.Blocks[i].Forward(current, NoBranchOutputs.Instance);
-            using var residual = stack.HiddenOf(current) - before;
-            var key = forward.Key(i, 0);
-            if (shadowForecasts is null)
+            using (var residual = stack.HiddenOf(current) - before)
             {
-                forward.Observe(key, residual);
-                continue;
+                ObserveOrCompare(forward.Key(i, 0), residual, shadowForecasts);
             }
 
-            var forecast = forward.Forecast(key).DetachFromDisposeScope();
-            shadowForecasts.Add(forecast);
-            forward.RecordShadowError(key, forecast, residual);
+            if (context is not null)
+            {
+                using var contextResidual = context.Of(current) - contextBefore!;
+                ObserveOrCompare(forward.Key(i, 1), contextResidual, shadowForecasts);
+            }
         }
 
-        return stack.HiddenOf(current);
+        return stack.HiddenOf(CachingRunner.RunBlocks(stack, current, CachedEnd, static (_, _) => NoBranchOutputs.Instance));
     }
 
+    private void ObserveOrCompare(CacheItemKey key, Tensor residual, Dictionary<CacheItemKey, Tensor>? shadowForecasts)
+    {
+        if (shadowForecasts is null)
+        {
+            forward.Observe(key, residual);
+            return;
+        }
+
+        var forecast = forward.Forecast(key).DetachFromDisposeScope();
+        shadowForecasts.Add(key, forecast);
+        forward.RecordShadowError(key, forecast, residual);
+    }
+
+    /// <summary>
+    /// Adds every cached block's forecast residual to the stream entering the first cached block; with
+    /// trailing blocks, the context stream's too, and the trailing blocks then run on both.
+    /// </summary>
     private Tensor ForecastBlocks()
     {
-        var forecasts = new List<Tensor>();
+        var forecasts = new Dictionary<CacheItemKey, Tensor>();
         try
         {
             if (forward.IsShadow)
@@ -182,27 +209,53 @@ internal sealed class CachedCall<TState>(HostBlocks<TState> stack, CacheForward 
                 using var real = RunBlockResiduals(forecasts);
             }
 
-            var result = hidden ?? (hasState ? stack.HiddenOf(state!) : stack.Input());
-            for (var i = first; i < stack.Blocks.Count; i++)
+            Tensor result;
+            Tensor? context = null;
+            if (forward.TrailingBlocks > 0)
             {
-                var key = forward.Key(i, 0);
-                var forecast = i - first < forecasts.Count ? forecasts[i - first] : Keep(forecasts, forward.Forecast(key).DetachFromDisposeScope());
-                result = result + forecast;
-                forward.ForecastUsed(key, forecast);
+                var entry = FullState();
+                result = stack.HiddenOf(entry);
+                context = TrailingContext?.Of(entry);
+            }
+            else
+            {
+                result = hidden ?? (hasState ? stack.HiddenOf(state!) : stack.Input());
             }
 
-            return result;
+            for (var i = first; i < CachedEnd; i++)
+            {
+                result = result + UsedForecast(forward.Key(i, 0), forecasts);
+                if (context is not null)
+                {
+                    context = context + UsedForecast(forward.Key(i, 1), forecasts);
+                }
+            }
+
+            if (forward.TrailingBlocks == 0)
+            {
+                return result;
+            }
+
+            var joined = stack.Context is null ? stack.Begin(result) : stack.Context.Join(result, context!);
+            return stack.HiddenOf(CachingRunner.RunBlocks(stack, joined, CachedEnd, static (_, _) => NoBranchOutputs.Instance));
         }
         finally
         {
-            forecasts.ForEach(f => f.Dispose());
+            Dispose(forecasts);
         }
     }
 
-    private static Tensor Keep(List<Tensor> list, Tensor tensor)
+    /// <summary>The forecast of <paramref name="key"/> (the one a shadow step already made, if any), reported as used.</summary>
+    private Tensor UsedForecast(CacheItemKey key, Dictionary<CacheItemKey, Tensor> forecasts)
     {
-        list.Add(tensor);
-        return tensor;
+        if (!forecasts.TryGetValue(key, out var forecast))
+        {
+            forecast = forward.Forecast(key).DetachFromDisposeScope();
+            forecasts.Add(key, forecast);
+        }
+
+        forward.ForecastUsed(key, forecast);
+        return forecast;
     }
 
     private static void Dispose(Dictionary<CacheItemKey, Tensor>? tensors)

@@ -12,7 +12,9 @@ namespace LesaHiCache.Caching;
 /// <item><see cref="CacheLevel.Module"/>: a full step runs every block, recording its branch outputs;
 /// a forecast step starts from the stack's input and lets each block add its gated forecasts.</item>
 /// <item><see cref="CacheLevel.Block"/>: a full step records each block's residual; a forecast step
-/// adds the forecast residuals.</item>
+/// adds the forecast residuals. With trailing blocks (<see cref="Schedules.ICacheSchedule.TrailingBlocks"/>,
+/// DBCache's Bn) the residuals of the host's context stream are cached too, and the trailing blocks run
+/// on every step.</item>
 /// </list>
 /// With a residual signal (First-Block Cache, DBCache, <c>adaptive</c>) the first blocks run on every
 /// step and are not cached; with TeaCache's the first block's modulated input is measured before the

@@ -11,9 +11,14 @@ namespace LesaHiCache.Caching;
 /// <param name="Begin">The first block's whole input state from <see cref="Input"/>'s tensor (adding what only full computation needs, e.g. the text stream).</param>
 /// <param name="HiddenOf">The cached stream of a state.</param>
 /// <param name="RunnerOwnsInput">Whether <see cref="Input"/> returns a fresh tensor the runner may update in place (it copies it otherwise).</param>
+/// <param name="Context">
+/// The other stream the blocks update (e.g. the text tokens of dual-stream blocks), for blocks that run
+/// after forecast ones (DBCache with Bn &gt; 0). Null: a state is its cached stream alone, made by <see cref="Begin"/>.
+/// </param>
 public sealed record HostBlocks<TState>(
     IReadOnlyList<ICacheableBlock<TState>> Blocks,
     Func<Tensor> Input,
     Func<Tensor, TState> Begin,
     Func<TState, Tensor> HiddenOf,
-    bool RunnerOwnsInput = true);
+    bool RunnerOwnsInput = true,
+    HostContext<TState>? Context = null);

@@ -98,6 +98,37 @@ public class CachingRunnerTests
     }
 
     [Fact]
+    public void BlockLevel_WithTrailingBlocks_RunsTheLastBlockOnTheForecastState()
+    {
+        // DBCache F1B1 with FORA: block 0 (h + 1) and block 2 (3h) run on every step, block 1 (2h) on full
+        // steps only. Step 0 (x = 0.5): block 1's residual is 2(1.5) - 1.5 = 1.5. Step 1 (x = -0.25):
+        // 3 (-0.25 + 1 + 1.5) = 6.75, where adding every residual (Bn = 0) would give 0.75 + 1.5 + 6 = 8.25.
+        using var session = new CacheSession(new CacheConfig { Level = CacheLevel.Block, Forecaster = () => new Fora(), Schedule = new DbCacheSchedule(1, 1, threshold: double.PositiveInfinity, warmup: 1) });
+        session.BeginGeneration(Times, 1, CfgLayout.None);
+        var calls = new List<int>();
+        Tensor Apply(int i, Tensor h)
+        {
+            calls.Add(i);
+            return i switch { 0 => h + 1, 1 => h * 2, _ => h * 3 };
+        }
+
+        var outputs = new List<double>();
+        foreach (var (step, x) in new[] { (0, 0.5), (1, -0.25) })
+        {
+            session.BeginStep(step);
+            using var input = tensor(new[] { (float)x }, [1, 1], ScalarType.Float32);
+            using var output = BlockListCache.Run([0, 1, 2], input, Apply, session.NextForward(input.shape));
+            outputs.Add(output.item<float>());
+        }
+
+        session.EndGeneration();
+        Assert.Equal(3 * 2 * 1.5, outputs[0], 6);
+        Assert.Equal(6.75, outputs[1], 6);
+        Assert.Equal([0, 1, 2, 0, 2], calls);
+        Assert.Equal([1], session.Statistics.ForecastSteps);
+    }
+
+    [Fact]
     public void AnUncachedCall_RunsEveryBlock()
     {
         using var x = tensor(new[] { 0.8 }, [1, 1], ScalarType.Float64);

@@ -330,6 +330,66 @@ public sealed class FluxCachingTests : IDisposable
         Assert.Contains("first 4 block(s) on every step, but this model has 4", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(2, 1)] // forecast: double block 1; trailing: both single blocks
+    [InlineData(1, 1)] // forecast: double block 1 and single block 0; trailing: single block 1
+    public void DbCache_WithTrailingBlocks_RunsTheFirstFnAndTheLastBnBlocksEveryStep(int trailing, int leading)
+    {
+        using var counter = new LesaHiCache.Tests.Models.ProjectionCounter(transformer, "attn.to_q");
+        using var session = new CacheSession(Config(CacheLevel.Block, new DbCacheSchedule(leading, trailing, threshold: 0.3, warmup: 4), () => new TaylorSeer(1)));
+        using var result = Generate(session);
+        var full = session.Statistics.FullSteps.Count;
+        Assert.InRange(full, 5, Steps - 1);
+        string[] blocks = ["transformer_blocks.0", "transformer_blocks.1", "single_transformer_blocks.0", "single_transformer_blocks.1"];
+        for (var i = 0; i < blocks.Length; i++)
+        {
+            Assert.Equal(i < leading || i >= blocks.Length - trailing ? Steps : full, counter.Counts[$"{blocks[i]}.attn.to_q"]);
+        }
+
+        // Each forecast block caches its image and its text residual.
+        Assert.Equal(2 * (blocks.Length - leading - trailing), session.Statistics.Items);
+        Assert.True(result.isfinite().all().item<bool>());
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(1)]
+    public void DbCache_WithTrailingBlocks_ForecastsBothStreams_SoAStepThatRepeatsTheLastFullOneIsReproduced(int trailing)
+    {
+        // FORA on a call whose input equals the last full call's: every forecast residual is exact, so the
+        // trailing blocks see exactly the streams of the full call only if the text stream is forecast too.
+        using var counter = new LesaHiCache.Tests.Models.ProjectionCounter(transformer, "attn.to_q");
+        using var session = new CacheSession(Config(CacheLevel.Block, new DbCacheSchedule(1, trailing, threshold: double.PositiveInfinity, warmup: 1), () => new Fora()));
+        using var flow = new FluxFlowModel(transformer, 4, 4, cache: session);
+        using var latents = randn([2, 16, 8], generator: new TorchSharp.torch.Generator(5));
+        flow.BeginGeneration(new FlowMatchSchedule(Steps, TimestepShift.None, 16).Times, 2, CfgLayout.None);
+        flow.BeginStep(0);
+        using var computed = flow.Velocity(latents, 0.6, text);
+        flow.BeginStep(1);
+        using var forecast = flow.Velocity(latents, 0.6, text);
+        flow.EndGeneration();
+        Assert.Equal([0], session.Statistics.FullSteps);
+        Assert.Equal([1], session.Statistics.ForecastSteps);
+        using var error = (forecast - computed).abs().max();
+        Assert.True(error.item<float>() < 1e-5f, $"max error {error.item<float>()}");
+        Assert.Equal(1, counter.Counts["transformer_blocks.1.attn.to_q"]);
+        Assert.Equal(2, counter.Counts["single_transformer_blocks.1.attn.to_q"]);
+    }
+
+    [Fact]
+    public void DbCache_WithTrailingBlocks_AtModuleOrModelLevel_IsAClearError_AndSoIsLeavingNoBlockToCache()
+    {
+        foreach (var level in new[] { CacheLevel.Module, CacheLevel.Model })
+        {
+            var error = Assert.Throws<ArgumentException>(() => new CacheSession(Config(level, new DbCacheSchedule(1, 1))));
+            Assert.Contains("use block level", error.Message, StringComparison.Ordinal);
+        }
+
+        using var session = new CacheSession(Config(CacheLevel.Block, new DbCacheSchedule(2, 2, warmup: 0)));
+        var tooMany = Assert.Throws<InvalidOperationException>(() => Generate(session));
+        Assert.Contains("the first 2 and the last 2 block(s) on every step, but this model has 4", tooMany.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TeaCache_ComparesEveryStepWithThePreviousOne_AndForcesTheFirstAndLastStep()
     {

@@ -68,14 +68,14 @@ public class IndicatorScheduleTests
     }
 
     [Fact]
-    public void DbCache_HasCacheDitsDefaults_AndRefusesTrailingBlocksForNow()
+    public void DbCache_HasCacheDitsDefaults()
     {
         var schedule = new DbCacheSchedule();
         Assert.Equal((8, 0, 0.08, 8, -1, -1), (schedule.LeadingBlocks, schedule.TrailingBlocks, schedule.Threshold, schedule.Warmup, schedule.MaxCachedSteps, schedule.MaxContinuousCachedSteps));
         Assert.Equal(StepSignal.LeadingResidual(8), schedule.Signal);
         Assert.Equal(Enumerable.Repeat(true, 8), Decide(schedule, null, 0, 0, 0, 0, 0, 0, 0).Full);
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new DbCacheSchedule(1, trailingBlocks: 1));
-        Assert.Contains("Bn > 0", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, ((ICacheSchedule)new FixedIntervalSchedule(7, warmup: 3)).TrailingBlocks);
+        Assert.Equal(3, ((ICacheSchedule)new DbCacheSchedule(1, trailingBlocks: 3)).TrailingBlocks);
     }
 
     [Fact]
@@ -167,9 +167,10 @@ public class IndicatorScheduleTests
     }
 
     [Fact]
-    public void ASpecWithTrailingBlocks_IsAClearError()
+    public void ASpecWithTrailingBlocks_ParsesToCacheDitsF8B8()
     {
-        var error = Assert.Throws<FormatException>(() => ScheduleSpec.Parse("dbcache:8:8:0.15"));
-        Assert.Contains("Bn > 0", error.Message, StringComparison.Ordinal);
+        var schedule = Assert.IsType<DbCacheSchedule>(ScheduleSpec.Parse("dbcache:8:8:0.15").Schedule);
+        Assert.Equal((8, 8, 0.15), (schedule.LeadingBlocks, schedule.TrailingBlocks, schedule.Threshold));
+        Assert.Equal("dbcache(F8B8, 0.15, warmup=8)", schedule.Name);
     }
 }

@@ -80,7 +80,7 @@ public static class CacheMethods
             "DBCache (cache-dit): the first Fn blocks run every step; a step is forecast while their residual's relative change since the last full step is below T, after W warm-up steps, at most MAX forecast steps in all and C in a row (-1: no cap)",
             [
                 Int("Fn", "8", 1, "blocks computed every step"),
-                Int("Bn", "0", 0, "blocks computed every step after the cached ones (0 only, so far)"),
+                Int("Bn", "0", 0, "blocks computed every step after the cached ones (needs --level block)"),
                 new("T", OptionKind.Number, DbCacheSchedule.DefaultThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture), "relative change below which a step is forecast", Min: 0),
                 Int("W", "8", 0, "warm-up steps"),
                 Int("max", "-1", -1, "most forecast steps"),
@@ -154,6 +154,11 @@ public static class CacheMethods
         if (!Enum.IsDefined(level))
         {
             throw new ArgumentException($"Unknown cache level {level}.", nameof(level));
+        }
+
+        if (schedule.TrailingBlocks > 0 && level != CacheLevel.Block)
+        {
+            throw new ArgumentException($"Unsupported combination: {schedule.Name} at {level.ToString().ToLowerInvariant()} level (its last {schedule.TrailingBlocks} block(s) run on every step on the forecast residuals of the blocks before them, which only block level caches; use block level).");
         }
 
         if (EntryOf(forecaster) is not { } entry)

@@ -6,7 +6,8 @@ namespace LesaHiCache.Caching.Schedules;
 /// cache-dit's DBCache decision (docs/indicators.md), with its parameters and defaults: the first
 /// <see cref="LeadingBlocks"/> blocks (Fn) run on every step, and the step is forecast when the relative
 /// L1 change of their joint residual against the last full step's is below <see cref="Threshold"/>
-/// (strictly). Steps 0 .. <see cref="Warmup"/> - 1 are full; <see cref="MaxCachedSteps"/> caps the
+/// (strictly). The last <see cref="TrailingBlocks"/> blocks (Bn) also run on every step: on a forecast
+/// step, on the forecast residuals of the blocks between, for the cached and the text stream (block level only). Steps 0 .. <see cref="Warmup"/> - 1 are full; <see cref="MaxCachedSteps"/> caps the
 /// forecast steps of a generation and <see cref="MaxContinuousCachedSteps"/> those in a row (negative:
 /// no cap), counted as cache-dit counts them. A threshold of 0 or less never forecasts; 1 or more
 /// forecasts whenever the warm-up and the caps allow.
@@ -24,7 +25,7 @@ public sealed class DbCacheSchedule : ICacheSchedule
 
     /// <summary>Creates the schedule.</summary>
     /// <param name="leadingBlocks">Fn: blocks computed on every step (at least 1).</param>
-    /// <param name="trailingBlocks">Bn: blocks computed on every step after the cached ones; only 0 is supported so far.</param>
+    /// <param name="trailingBlocks">Bn: blocks computed on every step after the cached ones.</param>
     /// <param name="threshold">Residual difference below which a step is forecast.</param>
     /// <param name="warmup">Leading full steps.</param>
     /// <param name="maxCachedSteps">Most forecast steps per generation (negative: no cap).</param>
@@ -33,10 +34,6 @@ public sealed class DbCacheSchedule : ICacheSchedule
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(leadingBlocks, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(trailingBlocks);
-        if (trailingBlocks > 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(trailingBlocks), trailingBlocks, "Bn > 0 (blocks computed after the cached ones on every step) is not supported yet; use Bn = 0.");
-        }
 
         if (double.IsNaN(threshold))
         {
@@ -51,7 +48,7 @@ public sealed class DbCacheSchedule : ICacheSchedule
     /// <summary>Fn: blocks computed on every step, whose joint residual is the signal.</summary>
     public int LeadingBlocks { get; }
 
-    /// <summary>Bn: blocks computed on every step after the cached ones (0).</summary>
+    /// <summary>Bn: blocks computed on every step after the cached ones.</summary>
     public int TrailingBlocks { get; }
 
     /// <summary>Residual difference below which a step is forecast.</summary>

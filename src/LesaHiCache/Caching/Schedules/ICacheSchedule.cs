@@ -15,6 +15,13 @@ public interface ICacheSchedule
     /// </summary>
     StepSignal Signal { get; }
 
+    /// <summary>
+    /// Blocks at the end of the stack that run on every step, after the forecast ones (cache-dit's Bn;
+    /// 0 for every schedule but DBCache's). On a forecast step they run for real on the forecast state
+    /// of both streams, so they need <see cref="CacheLevel.Block"/> (docs/indicators.md).
+    /// </summary>
+    int TrailingBlocks => 0;
+
     /// <summary>A planner for one generation over <paramref name="times"/> (t_0 = 1 .. t_S = 0).</summary>
     IStepPlanner Begin(IReadOnlyList<double> times);
 }

@@ -1,3 +1,4 @@
+using LesaHiCache.Caching;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Models.Flux;
@@ -35,6 +36,15 @@ internal sealed class FluxStreams
 
     /// <summary>The text stream of separate streams.</summary>
     public Tensor Context => context ?? throw new InvalidOperationException("A double-stream block follows a single-stream block.");
+
+    /// <summary>The text stream, apart or as a view of the concatenated tokens.</summary>
+    public Tensor Text => tokens is null ? context! : tokens.narrow(1, 0, TextLength);
+
+    /// <summary>
+    /// The text stream for blocks that run after forecast ones (DBCache's Bn): the streams are joined
+    /// apart, which double- and single-stream blocks both take.
+    /// </summary>
+    public static HostContext<FluxStreams> TextContext { get; } = new(static s => s.Text, static (image, text) => new FluxStreams(image, text));
 
     /// <summary>The [text, image] tokens (concatenated here when the streams are still apart).</summary>
     public Tensor Tokens => tokens ?? cat([context!, image!], dim: 1);

@@ -94,7 +94,8 @@ public sealed class FluxTransformer : nn.Module<FluxTransformerInput, Tensor>
             BlockAdapters(call),
             () => x_embedder.forward(input.Image.to_type(dtype)),
             image => new FluxStreams(image, context_embedder.forward(input.Text.to_type(dtype))),
-            streams => streams.Image);
+            streams => streams.Image,
+            Context: FluxStreams.TextContext);
         var image = CachingRunner.Run(stack, input.Cache);
         return proj_out.call(norm_out.forward(image, temb)).MoveToOuterDisposeScope();
     }

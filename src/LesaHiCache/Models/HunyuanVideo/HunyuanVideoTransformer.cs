@@ -109,7 +109,8 @@ public sealed class HunyuanVideoTransformer : nn.Module<HunyuanVideoTransformerI
             blocks,
             () => x_embedder.forward(input.Video.to_type(dtype)),
             video => new FluxStreams(video, context_embedder.Forward(input.Text.to_type(dtype), timestep)),
-            streams => streams.Image);
+            streams => streams.Image,
+            Context: FluxStreams.TextContext);
         var output = CachingRunner.Run(stack, input.Cache);
         return proj_out.call(norm_out.forward(output, temb)).MoveToOuterDisposeScope();
     }

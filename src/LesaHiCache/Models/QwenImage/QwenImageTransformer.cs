@@ -97,7 +97,8 @@ public sealed class QwenImageTransformer : nn.Module<QwenImageTransformerInput, 
             [.. transformer_blocks.Select(b => new FluxDoubleBlockAdapter(b, call))],
             () => img_in.forward(input.Image.to_type(dtype)),
             image => new FluxStreams(image, txt_in.forward(txt_norm.forward(input.Text.to_type(dtype)))),
-            streams => streams.Image);
+            streams => streams.Image,
+            Context: FluxStreams.TextContext);
         var image = CachingRunner.Run(stack, input.Cache);
         return proj_out.call(norm_out.forward(image, temb)).MoveToOuterDisposeScope();
     }

@@ -115,7 +115,8 @@ public sealed class WanTransformer : nn.Module<WanTransformerInput, Tensor>
             [.. blocks.Select(b => new WanBlockAdapter(b, call))],
             () => patch_embedding.forward(input.Latents.to_type(dtype)).flatten(2).transpose(1, 2).contiguous(),
             video => new FluxStreams(video, condition_embedder.Text(input.Text.to_type(dtype))),
-            streams => streams.Image);
+            streams => streams.Image,
+            Context: FluxStreams.TextContext);
         var hidden = CachingRunner.Run(stack, input.Cache);
 
         var modulation = scale_shift_table.to_type(ScalarType.Float32).add(temb.to_type(ScalarType.Float32).unsqueeze(1)).chunk(2, dim: 1);
