@@ -91,7 +91,7 @@ internal static class VideoModelCard
         card.AppendLine("A small text-to-video model of the HunyuanVideo architecture, trained here on the synthetic clip task");
         card.AppendLine("(`LesaHiCache.Shapes.Video`, [docs/shapes-video.md](../../docs/shapes-video.md)): 8-frame clips of 16x16 RGB frames in which one");
         card.AppendLine("or two colored shapes move in a straight line between two cells of a 3x3 grid, or stay still, on a colored");
-        card.AppendLine(string.Create(c, $"background. Generated directly in pixel space: (1, {ShapesVideoModel.Patch}, {ShapesVideoModel.Patch}) patches make {ShapesVideoModel.TokenFrames} x {ShapesVideoModel.TokensPerSide} x {ShapesVideoModel.TokensPerSide} = {ShapesVideoModel.Tokens} video tokens of {ShapesVideoModel.TokenChannels} channels, with 3-axis RoPE over (frame, row, column); {model.TextTokens} text tokens."));
+        card.AppendLine(string.Create(c, $"background. Generated directly in pixel space: ({ShapesVideoModel.PatchFrames}, {ShapesVideoModel.Patch}, {ShapesVideoModel.Patch}) patches make {ShapesVideoModel.TokenFrames} x {ShapesVideoModel.TokensPerSide} x {ShapesVideoModel.TokensPerSide} = {ShapesVideoModel.Tokens} video tokens of {ShapesVideoModel.TokenChannels} channels, with 3-axis RoPE over (frame, row, column); {model.TextTokens} text tokens."));
         card.AppendLine();
         card.AppendLine("| | |");
         card.AppendLine("|---|---|");

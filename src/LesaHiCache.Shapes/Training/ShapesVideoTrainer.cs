@@ -18,7 +18,7 @@ namespace LesaHiCache.Shapes.Training;
 public sealed class ShapesVideoTrainer(ShapesTrainingOptions options, ILogger logger, HunyuanVideoTransformerConfig? transformer = null)
 {
     /// <summary>Optimizer steps of the bundled video model's training (about 90 minutes on a quiet 2-core CPU at <see cref="DefaultBatchSize"/>).</summary>
-    public const int DefaultSteps = 3700;
+    public const int DefaultSteps = 6600;
 
     /// <summary>Clips per step of the bundled video model's training.</summary>
     public const int DefaultBatchSize = 32;

@@ -11,7 +11,7 @@ namespace LesaHiCache.Shapes.Video;
 /// <summary>
 /// The bundled text-to-video model: word tokenizer, the small text encoder of the image model and a
 /// HunyuanVideo-architecture transformer generating 8-frame 16x16 RGB clips directly in pixel space
-/// ((1, 4, 4) patches: 8 x 4 x 4 = 128 tokens of 48 channels, RoPE over frame, row and column).
+/// ((2, 4, 4) patches: 4 x 4 x 4 = 64 tokens of 96 channels, RoPE over frame, row and column).
 /// Folder layout: <c>transformer/</c> (diffusers config + safetensors), <c>text_encoder/</c>, <c>tokenizer.json</c>.
 /// </summary>
 public sealed class ShapesVideoModel : IShapesTaskModel
@@ -20,7 +20,7 @@ public sealed class ShapesVideoModel : IShapesTaskModel
     public const int Patch = 4;
 
     /// <summary>Frames per token.</summary>
-    public const int PatchFrames = 1;
+    public const int PatchFrames = 2;
 
     /// <summary>Frame channels (RGB).</summary>
     public const int Channels = 3;
@@ -47,8 +47,9 @@ public sealed class ShapesVideoModel : IShapesTaskModel
     /// <summary>
     /// The default transformer: width 192 (3 heads x 64), 2 dual-stream + 4 single-stream blocks, one
     /// refiner block, no guidance embedding: the image model's width and depth. Clips of 16x16 frames
-    /// with (1, 4, 4) patches: 32x32 frames with (1, 8, 8) patches (192 values per token) stayed
-    /// undertrained within the training budget at widths 192 and 384 (docs/shapes-video.md).
+    /// with (2, 4, 4) patches: 32x32 frames with (1, 8, 8) patches (192 values per token) stayed
+    /// undertrained within the training budget at widths 192 and 384, and 16x16 frames with (1, 4, 4)
+    /// patches (128 tokens) saw too few clips in it (docs/shapes-video.md).
     /// </summary>
     public static HunyuanVideoTransformerConfig DefaultTransformerConfig { get; } = new()
     {
@@ -203,7 +204,7 @@ public sealed class ShapesVideoModel : IShapesTaskModel
     /// <param name="options">Steps, CFG, shift and caching.</param>
     /// <param name="onStep">Called after every sampler step.</param>
     /// <param name="cache">A cache session to use (and read statistics from) instead of one made from <see cref="ShapesGenerationOptions.Cache"/>.</param>
-    /// <param name="noise">Initial noise [B, 128, 48] to start from instead of the seeds' (the seeds are then only labels).</param>
+    /// <param name="noise">Initial noise [B, 64, 96] to start from instead of the seeds' (the seeds are then only labels).</param>
     /// <param name="cancellation">Stops between steps.</param>
     public Tensor Generate(IReadOnlyList<string> prompts, IReadOnlyList<long> seeds, ShapesGenerationOptions? options = null, Action<SamplerStep>? onStep = null, CacheSession? cache = null, Tensor? noise = null, CancellationToken cancellation = default)
     {
@@ -213,10 +214,10 @@ public sealed class ShapesVideoModel : IShapesTaskModel
         return ToClips(latents).clamp(-1, 1).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Packed tokens [B, 128, 48] to clips [B, 3, 8, 16, 16].</summary>
+    /// <summary>Packed tokens [B, 64, 96] to clips [B, 3, 8, 16, 16].</summary>
     public static Tensor ToClips(Tensor tokens) => HunyuanVideoPacking.Unpack(tokens, TokenFrames, TokensPerSide, TokensPerSide, PatchFrames, Patch);
 
-    /// <summary>Clips [B, 3, 8, 16, 16] to packed tokens [B, 128, 48].</summary>
+    /// <summary>Clips [B, 3, 8, 16, 16] to packed tokens [B, 64, 96].</summary>
     public static Tensor ToTokens(Tensor clips) => HunyuanVideoPacking.Pack(clips, PatchFrames, Patch);
 
     /// <summary>One clip [3, F, H, W] in [-1, 1] to its frames as interleaved RGB bytes.</summary>

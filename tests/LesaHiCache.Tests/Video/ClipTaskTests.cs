@@ -103,9 +103,11 @@ public class ClipTaskTests
         Assert.True(back.eq(clips).all().item<bool>());
         using var first = clips[0];
         Assert.Equal(ClipRenderer.Render(prompts[0]), ShapesVideoModel.ToRgbFrames(first));
-        // Token 0 of frame 1 (token 16: 4 x 4 tokens per frame) is the 4x4 top-left patch of frame 1.
-        using var token = tokens[0, 16].reshape(3, 4, 4);
-        using var patch = clips[0, .., 1, ..4, ..4];
+        // Token 16 (4 x 4 tokens per token frame) is the first of token frame 1: the 4x4 top-left
+        // patch of frames 2 and 3, channel-major as a (3, 2, 4, 4) Conv3d patch.
+        Assert.Equal((2, 64, 96), (ShapesVideoModel.PatchFrames, ShapesVideoModel.Tokens, ShapesVideoModel.TokenChannels));
+        using var token = tokens[0, 16].reshape(3, 2, 4, 4);
+        using var patch = clips[0, .., 2..4, ..4, ..4];
         Assert.True(token.eq(patch).all().item<bool>());
     }
 }

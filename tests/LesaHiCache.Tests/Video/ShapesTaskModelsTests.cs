@@ -24,7 +24,7 @@ public class ShapesTaskModelsTests
             using (var loaded = ShapesTaskModels.Load(video))
             {
                 Assert.IsType<ShapesVideoModel>(loaded);
-                Assert.Equal(("shapes-video", "clip", 8, 128), (loaded.Name, loaded.ItemName, loaded.Frames, loaded.SequenceTokens));
+                Assert.Equal(("shapes-video", "clip", 8, 64), (loaded.Name, loaded.ItemName, loaded.Frames, loaded.SequenceTokens));
             }
 
             using (var image = ShapesTaskModels.Load(ShapesModel.BundledFolder))
