@@ -179,8 +179,12 @@ internal sealed class CachedCall<TState>(HostBlocks<TState> stack, CacheForward 
             }
         }
 
-        return stack.HiddenOf(CachingRunner.RunBlocks(stack, current, CachedEnd, static (_, _) => NoBranchOutputs.Instance));
+        return RunTrailingBlocks(current);
     }
+
+    /// <summary>Runs the blocks after the cached ones (none without trailing blocks) and returns the cached stream.</summary>
+    private Tensor RunTrailingBlocks(TState entry) =>
+        stack.HiddenOf(CachingRunner.RunBlocks(stack, entry, CachedEnd, static (_, _) => NoBranchOutputs.Instance));
 
     private void ObserveOrCompare(CacheItemKey key, Tensor residual, Dictionary<CacheItemKey, Tensor>? shadowForecasts)
     {
@@ -236,8 +240,7 @@ internal sealed class CachedCall<TState>(HostBlocks<TState> stack, CacheForward 
                 return result;
             }
 
-            var joined = stack.Context is null ? stack.Begin(result) : stack.Context.Join(result, context!);
-            return stack.HiddenOf(CachingRunner.RunBlocks(stack, joined, CachedEnd, static (_, _) => NoBranchOutputs.Instance));
+            return RunTrailingBlocks(TrailingContext is { } host ? host.Join(result, context!) : stack.Begin(result));
         }
         finally
         {
