@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using LesaHiCache.Models.HunyuanVideo;
 using LesaHiCache.Shapes.Training;
+using LesaHiCache.Shapes.Video;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Cli;
@@ -21,10 +23,12 @@ internal static class TrainModelCommand
         var threads = new Option<int>("--threads") { Description = "Torch threads (0: default).", DefaultValueFactory = _ => 0 };
         var video = new Option<bool>("--video") { Description = "Train the text-to-video model (8-frame clips, HunyuanVideo architecture; --batch counts clips) instead of the image model." };
         var stillShare = new Option<double>("--still-share") { Description = "With --video: share of still objects in the training prompts.", DefaultValueFactory = _ => defaults.StillShare };
+        var videoDefaults = ShapesVideoModel.DefaultTransformerConfig;
+        var width = new Option<int?>("--width") { Description = $"With --video: the transformer's width, a multiple of its {videoDefaults.AttentionHeadDim}-channel heads (default: {videoDefaults.InnerDim})." };
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => cuda.is_available() ? "cuda" : "cpu" };
         var command = new Command("train-model", "Train the bundled shapes text-to-image model, or with --video the text-to-video model (rectified flow, EMA, resumable checkpoints).")
         {
-            output, steps, batch, lr, dataSeed, twoObjectShare, checkpointEvery, threads, video, stillShare, device,
+            output, steps, batch, lr, dataSeed, twoObjectShare, checkpointEvery, threads, video, stillShare, width, device,
         };
         command.SetAction(parse =>
         {
@@ -40,6 +44,7 @@ internal static class TrainModelCommand
                 CheckpointEvery = parse.GetValue(checkpointEvery),
                 Threads = parse.GetValue(threads),
             };
+            var transformer = VideoTransformer(parse.GetValue(width), isVideo, videoDefaults);
             CliChecks.WritableFolder(parse.GetValue(output), "--output");
             CliChecks.AtLeast(options.Steps, 1, "--steps");
             CliChecks.AtLeast(options.BatchSize, 1, "--batch");
@@ -51,11 +56,32 @@ internal static class TrainModelCommand
             using var loggers = CliLogging.Create();
             var logger = loggers.CreateLogger("train-model");
             Func<string, Device, IProgress<TrainingProgress>, CancellationToken, TrainingResult> train = isVideo
-                ? new ShapesVideoTrainer(options, logger).Train
+                ? new ShapesVideoTrainer(options, logger, transformer).Train
                 : new ShapesTrainer(options, logger).Train;
             return Run(train, parse.GetValue(output)!, targetDevice, isVideo ? "clips" : "images");
         });
         return command;
+    }
+
+    /// <summary>The video transformer of <c>--width</c> (null: the default), or a usage error naming the option.</summary>
+    private static HunyuanVideoTransformerConfig? VideoTransformer(int? width, bool isVideo, HunyuanVideoTransformerConfig defaults)
+    {
+        if (width is not { } channels)
+        {
+            return null;
+        }
+
+        if (!isVideo)
+        {
+            throw new UsageException("--width sets the video transformer's width: it needs --video.");
+        }
+
+        if (channels < defaults.AttentionHeadDim || channels % defaults.AttentionHeadDim != 0)
+        {
+            throw new UsageException($"--width must be a positive multiple of the heads' {defaults.AttentionHeadDim} channels, got {channels}.");
+        }
+
+        return defaults with { NumAttentionHeads = channels / defaults.AttentionHeadDim };
     }
 
     private static int Run(Func<string, Device, IProgress<TrainingProgress>, CancellationToken, TrainingResult> train, string output, Device device, string items)

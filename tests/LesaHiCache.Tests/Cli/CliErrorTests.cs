@@ -65,6 +65,8 @@ public sealed class CliErrorTests : IDisposable
     [InlineData("--steps must be at least 1, not 0.", "evaluate", "--steps", "0")]
     [InlineData("--device: 'tpu' is not a device; use cpu or cuda.", "train-model", "--output", "/tmp/unused-lesa-model", "--device", "tpu")]
     [InlineData("--batch must be at least 1, not 0.", "train-model", "--output", "/tmp/unused-lesa-model", "--batch", "0")]
+    [InlineData("--width must be a positive multiple of the heads' 64 channels, got 100.", "train-model", "--output", "/tmp/unused-lesa-model", "--video", "--width", "100")]
+    [InlineData("--width sets the video transformer's width: it needs --video.", "train-model", "--output", "/tmp/unused-lesa-model", "--width", "128")]
     [InlineData("--schedule: Unknown schedule 'weekly'.", "train-lesa", "--output", "/tmp/unused-lesa.safetensors", "--schedule", "weekly")]
     [InlineData("--generations must be at least 1 and --faults in [0, 1].", "soak", "--faults", "2")]
     public void BadOptionValues_AreOneLineNamingTheOption(string expected, params string[] args) =>
