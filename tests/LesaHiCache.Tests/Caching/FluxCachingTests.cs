@@ -461,6 +461,44 @@ public sealed class FluxCachingTests : IDisposable
     }
 
     [Theory]
+    [InlineData(CacheLevel.Block, 1, 0)] // blocks 1-3 cached
+    [InlineData(CacheLevel.Block, 1, 1)] // blocks 1-2 cached, image and text residuals
+    [InlineData(CacheLevel.Block, 2, 1)] // block 2 cached, image and text residuals
+    [InlineData(CacheLevel.Module, 3, 0)] // the last single block's one slot
+    [InlineData(CacheLevel.Model, 2, 0)]
+    public void TheMemoryPlanUnderDbCache_IsThePeakTheSessionMeasures(CacheLevel level, int leading, int trailing)
+    {
+        // Batch 2 with batched CFG: 4 rows of 16 image and 3 text tokens, width 16; TaylorSeer(1) keeps two copies per item.
+        var schedule = new DbCacheSchedule(leading, trailing, threshold: 0.3, warmup: 4);
+        using var session = new CacheSession(Config(level, schedule, () => new TaylorSeer(1)));
+        using var result = Generate(session);
+        var plan = transformer.CacheMemory(level, rows: 4, tokens: 16, schedule, textTokens: 3);
+        using var forecaster = new TaylorSeer(1);
+        Assert.Equal(session.Statistics.Items, plan.Items + plan.ContextItems);
+        Assert.Equal(session.Statistics.PeakCacheBytes, plan.PeakBytes(forecaster, ScalarType.Float32));
+        var cachedBlocks = 4 - leading - trailing;
+        long expected = level switch
+        {
+            CacheLevel.Block => 2 * 4 * 4L * cachedBlocks * (16 * 16 + (trailing > 0 ? 3 * 16 : 0)),
+            CacheLevel.Module => 2 * 4 * 4L * 16 * 16, // single block 1 caches one slot
+            _ => 2 * 4 * 4L * 16 * 16,
+        };
+        Assert.Equal(expected, plan.PeakBytes(forecaster, ScalarType.Float32));
+    }
+
+    [Fact]
+    public void TheMemoryPlanUnderDbCache_RefusesTrailingBlocksWithoutTextTokens_OrAtModuleLevel()
+    {
+        var schedule = new DbCacheSchedule(1, 1, threshold: 0.3);
+        var noText = Assert.Throws<ArgumentException>(() => transformer.CacheMemory(CacheLevel.Block, rows: 4, tokens: 16, schedule, textTokens: 0));
+        Assert.Contains("give the text tokens per row", noText.Message, StringComparison.Ordinal);
+        var module = Assert.Throws<ArgumentException>(() => transformer.CacheMemory(CacheLevel.Module, rows: 4, tokens: 16, schedule, textTokens: 3));
+        Assert.Contains("needs block level, not module", module.Message, StringComparison.Ordinal);
+        var none = Assert.Throws<ArgumentException>(() => transformer.CacheMemory(CacheLevel.Block, rows: 4, tokens: 16, new DbCacheSchedule(2, 2, threshold: 0.3), textTokens: 3));
+        Assert.Contains("runs 4 block(s) on every step, but the model has 4", none.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(CacheLevel.Module)]
     [InlineData(CacheLevel.Model)]
     public void StateOnAnotherDevice_CpuToCpu_ForecastsTheSame(CacheLevel level)

@@ -1,4 +1,5 @@
 using LesaHiCache.Caching;
+using LesaHiCache.Caching.Schedules;
 using LesaHiCache.Layers;
 using LesaHiCache.Weights;
 using static TorchSharp.torch;
@@ -67,8 +68,16 @@ public sealed class FluxTransformer : nn.Module<FluxTransformerInput, Tensor>
     /// <paramref name="rows"/> rows in all (images, twice with CFG) of <paramref name="tokens"/> image or
     /// video tokens: multiply by a forecaster's per-item state with <see cref="CacheMemoryPlan.PeakBytes"/>.
     /// </summary>
-    public CacheMemoryPlan CacheMemory(CacheLevel level, long rows, long tokens) => CacheMemoryPlan.For(
-        level, [.. Enumerable.Repeat(FluxTransformerBlock.CachedSlots, Config.NumLayers), .. Enumerable.Repeat(FluxSingleTransformerBlock.CachedSlots, Config.NumSingleLayers)], rows, tokens, Config.InnerDim);
+    public CacheMemoryPlan CacheMemory(CacheLevel level, long rows, long tokens) => CacheMemory(level, rows, tokens, schedule: null, textTokens: 0);
+
+    /// <summary>
+    /// What this model caches under <paramref name="schedule"/>: blocks the schedule runs on every step
+    /// are left out, and with blocks after the cached ones (DBCache's Bn) each cached block's text
+    /// residual of <paramref name="textTokens"/> tokens per row is counted too.
+    /// </summary>
+    /// <exception cref="ArgumentException">The schedule runs trailing blocks and <paramref name="textTokens"/> is not positive, or its blocks leave none to cache.</exception>
+    public CacheMemoryPlan CacheMemory(CacheLevel level, long rows, long tokens, ICacheSchedule? schedule, long textTokens) =>
+        CacheMemoryPlan.For(level, [.. Enumerable.Repeat(FluxTransformerBlock.CachedSlots, Config.NumLayers), .. Enumerable.Repeat(FluxSingleTransformerBlock.CachedSlots, Config.NumSingleLayers)], rows, tokens, Config.InnerDim, schedule, textTokens);
 
     /// <summary>The architecture.</summary>
     public FluxTransformerConfig Config { get; }
