@@ -24,7 +24,7 @@ internal sealed class BundledModelFixture : IDisposable
         }
 
         Noise = SeededNoise.Draw(Enumerable.Range(0, batch).Select(i => 9000L + i).ToList(), [ShapesModel.TokensPerSide * ShapesModel.TokensPerSide, ShapesModel.Channels * ShapesModel.Patch * ShapesModel.Patch], CPU);
-        Options = new SamplerOptions { Steps = 50, GuidanceScale = new ShapesGenerationOptions().GuidanceScale, NullText = NullText };
+        Options = new SamplerOptions { Steps = 50, GuidanceScale = ShapesModel.GuidanceScale, NullText = NullText };
     }
 
     public ShapesModel Model { get; }

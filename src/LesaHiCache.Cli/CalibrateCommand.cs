@@ -27,7 +27,7 @@ internal static class CalibrateCommand
         var excludePrompts = new Option<int>("--exclude-prompts") { Description = "How many evaluation prompts to keep out.", DefaultValueFactory = _ => 256 };
         var batch = new Option<int>("--batch") { Description = "Prompts per generation.", DefaultValueFactory = _ => 8 };
         var steps = new Option<int>("--steps") { Description = "Sampler steps (MagCache resamples its curve to other step counts).", DefaultValueFactory = _ => evaluation.Steps };
-        var guidance = new Option<double>("--guidance") { Description = "CFG scale.", DefaultValueFactory = _ => evaluation.GuidanceScale };
+        var guidance = GuidanceOption.Create();
         var command = new Command("calibrate", "Calibrate TeaCache (the rescale polynomial) and/or MagCache (the magnitude-ratio curve) for a shapes model on uncached generations of training prompts; writes the files evaluate reads for --schedules teacache:T and magcache:T.")
         {
             indicator, model, output, prompts, promptSeed, noiseSeed, excludePromptSeed, excludePrompts, batch, steps, guidance,
@@ -52,7 +52,7 @@ internal static class CalibrateCommand
             CliChecks.AtLeast(parse.GetValue(batch), 1, "--batch");
             CliChecks.AtLeast(parse.GetValue(steps), IndicatorCalibrator.RescaleDegree + 2, "--steps");
             CliChecks.AtLeast(parse.GetValue(excludePrompts), 0, "--exclude-prompts");
-            var generation = new ShapesGenerationOptions { Steps = parse.GetValue(steps), GuidanceScale = parse.GetValue(guidance) };
+            var generation = new ShapesGenerationOptions { Steps = parse.GetValue(steps), GuidanceScale = parse.GetValue(guidance) ?? ShapesTaskModels.DefaultGuidanceScale(modelFolder) };
             return Run(modelFolder, outputs, generation, parse.GetValue(prompts), parse.GetValue(promptSeed), parse.GetValue(noiseSeed), (parse.GetValue(excludePromptSeed), parse.GetValue(excludePrompts)), parse.GetValue(batch));
         });
         return command;

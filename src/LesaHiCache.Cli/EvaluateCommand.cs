@@ -43,7 +43,7 @@ internal static class EvaluateCommand
         var noiseSeed = new Option<long>("--noise-seed") { DefaultValueFactory = _ => defaults.NoiseSeed, Description = "Noise seed of prompt 0 (prompt i: seed + i)." };
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => defaults.Batch, Description = "Images or clips per generation." };
         var repeats = new Option<int>("--repeats") { DefaultValueFactory = _ => defaults.Repeats, Description = $"Timing repeats (medians; speedups pair each batch with its reference); 0: enough for {EvaluationOptions.MinPairs} pairs." };
-        var guidance = new Option<double>("--guidance") { DefaultValueFactory = _ => defaults.GuidanceScale, Description = "CFG scale of every generation." };
+        var guidance = GuidanceOption.Create();
         var json = new Option<string?>("--json") { Description = "Write the report as JSON." };
         var markdown = new Option<string?>("--markdown") { Description = "Write the table as Markdown." };
         var plot = new Option<string?>("--plot") { Description = "Write PSNR vs wall speedup as PNG." };

@@ -25,7 +25,7 @@ internal static class ModelCardCommand
         var noiseSeed = new Option<long>("--noise-seed") { Description = "Noise seed of the first image (image i uses seed + i).", DefaultValueFactory = _ => 7000 };
         var steps = new Option<int>("--steps") { Description = "Sampling steps.", DefaultValueFactory = _ => 50 };
         var batch = new Option<int>("--batch") { Description = "Images per batch.", DefaultValueFactory = _ => 16 };
-        var guidance = new Option<double>("--guidance") { Description = "CFG scale.", DefaultValueFactory = _ => new ShapesGenerationOptions().GuidanceScale };
+        var guidance = GuidanceOption.Create();
         var command = new Command("model-card", "Evaluate a trained shapes model (image or video) and write its model card (README.md, loss.png, samples.png, fidelity.json).")
         {
             folder, prompts, promptSeed, noiseSeed, steps, batch, guidance,
@@ -34,9 +34,10 @@ internal static class ModelCardCommand
         return command;
     }
 
-    private static int Run(string folder, int count, int promptSeed, long noiseSeed, int steps, int batch, double guidance)
+    private static int Run(string folder, int count, int promptSeed, long noiseSeed, int steps, int batch, double? givenGuidance)
     {
         CliChecks.ShapesModelFolder(folder, "model-card FOLDER");
+        var guidance = givenGuidance ?? ShapesTaskModels.DefaultGuidanceScale(folder);
         CliChecks.WritableFolder(folder, "model-card FOLDER");
         CliChecks.AtLeast(count, 1, "--prompts");
         CliChecks.AtLeast(steps, 1, "--steps");

@@ -19,7 +19,7 @@ internal sealed class TrajectoryOptions
     private readonly Option<string?> work = new("--work") { Description = "Folder for trajectories/ (and train-lesa's checkpoint/); default <output>.work; rerun to resume." };
     private readonly Option<string?> trajectories = new("--trajectories") { Description = "Trajectory folder (default: <work>/trajectories); share it between commands on one model and sampler." };
     private readonly Option<int> steps = new("--steps") { Description = "Sampler steps.", DefaultValueFactory = _ => Evaluation.Steps };
-    private readonly Option<double> guidance = new("--guidance") { Description = "CFG scale.", DefaultValueFactory = _ => Evaluation.GuidanceScale };
+    private readonly Option<double?> guidance = GuidanceOption.Create();
     private readonly Option<int> prompts = new("--prompts") { Description = "Training prompts.", DefaultValueFactory = _ => 100 };
     private readonly Option<int> seedsPerPrompt = new("--seeds-per-prompt") { Description = "Noise seeds per training prompt.", DefaultValueFactory = _ => 3 };
     private readonly Option<int> promptSeed = new("--prompt-seed") { Description = "Grammar seed of the training prompts.", DefaultValueFactory = _ => 4242 };
@@ -65,7 +65,7 @@ internal sealed class TrajectoryOptions
             parse.GetValue(excludePrompts),
             parse.GetValue(episode),
             parse.GetValue(trajectories) ?? Path.Combine(workFolder, "trajectories"),
-            new ShapesGenerationOptions { Steps = parse.GetValue(steps), GuidanceScale = parse.GetValue(guidance) });
+            new ShapesGenerationOptions { Steps = parse.GetValue(steps), GuidanceScale = parse.GetValue(guidance) ?? ShapesTaskModels.DefaultGuidanceScale(modelFolder) });
     }
 
     /// <summary>The chosen samples and sampler.</summary>

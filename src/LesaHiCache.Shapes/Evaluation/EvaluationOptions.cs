@@ -38,8 +38,8 @@ public sealed record EvaluationOptions
     /// <summary>Batches per repeat.</summary>
     public int Batches => (Prompts + Batch - 1) / Batch;
 
-    /// <summary>CFG scale of the generations.</summary>
-    public double GuidanceScale { get; init; } = new ShapesGenerationOptions().GuidanceScale;
+    /// <summary>CFG scale of the generations; null (default): the model's <see cref="IShapesTaskModel.DefaultGuidanceScale"/>.</summary>
+    public double? GuidanceScale { get; init; }
 
     /// <summary>Where <c>lesa</c> without a path looks for a predictor matching the schedule (the bundled image model's predictors by default; the video model's are in <see cref="Video.ShapesVideoModel.BundledLesaFolder"/>).</summary>
     public string PredictorFolder { get; init; } = ShapesModel.BundledLesaFolder;

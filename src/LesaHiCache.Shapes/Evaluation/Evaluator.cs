@@ -45,7 +45,8 @@ public sealed class Evaluator(IShapesTaskModel model, EvaluationOptions options)
         var accumulators = runs.Select(_ => new RunAccumulator()).ToList();
         var referenceFidelity = new List<double>();
         var completeBatches = 0;
-        var generation = new ShapesGenerationOptions { Steps = options.Steps, GuidanceScale = options.GuidanceScale };
+        var guidance = options.GuidanceScale ?? model.DefaultGuidanceScale;
+        var generation = new ShapesGenerationOptions { Steps = options.Steps, GuidanceScale = guidance };
         using var predictors = new LesaPredictors(model, options, generation);
         var configs = runs.Select(run => predictors.ConfigFor(run.Method, run.Schedule)).ToList();
 
@@ -121,7 +122,7 @@ public sealed class Evaluator(IShapesTaskModel model, EvaluationOptions options)
             return accumulators[r].Result(run.Method, run.Schedule, options.Steps, pairs, perImage);
         }).ToList();
         return new EvaluationReport(
-            options.Steps, imagesDone, options.PromptSeed, options.NoiseSeed, options.Batch, Math.Max(1, repeatsDone), options.GuidanceScale,
+            options.Steps, imagesDone, options.PromptSeed, options.NoiseSeed, options.Batch, Math.Max(1, repeatsDone), guidance,
             model.Device.ToString(), get_num_threads(), complete,
             new ReferenceResult(referencePerImage, referenceFidelity.Count == 0 ? double.NaN : referenceFidelity.Take(imagesDone).Average()),
             results)

@@ -25,7 +25,8 @@ public sealed class ShapesLesaHost : ILesaTrainingHost
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(samples);
         this.model = model;
-        this.options = (options ?? new ShapesGenerationOptions()) with { Cache = null };
+        var given = options ?? new ShapesGenerationOptions();
+        this.options = given with { Cache = null, GuidanceScale = given.GuidanceFor(model) };
         this.samples = [.. samples];
         foreach (var (prompt, _) in this.samples)
         {

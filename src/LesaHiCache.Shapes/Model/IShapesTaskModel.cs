@@ -24,6 +24,9 @@ public interface IShapesTaskModel : IDisposable
     /// <summary>Where the parameters live.</summary>
     Device Device { get; }
 
+    /// <summary>The CFG scale generation uses when the options give none (chosen on validation prompts, not evaluation prompts).</summary>
+    double DefaultGuidanceScale { get; }
+
     /// <summary>Image or video tokens per item (they set the dynamic timestep shift).</summary>
     int SequenceTokens { get; }
 

@@ -10,10 +10,17 @@ public sealed record ShapesGenerationOptions
     public int Steps { get; init; } = 50;
 
     /// <summary>
-    /// Classifier-free guidance scale against the empty prompt (1 disables CFG). 1.5 scored best of
-    /// 1, 1.5, 2, 3, 4, 6 on validation prompts (prompt seed 999, not an evaluation seed).
+    /// Classifier-free guidance scale against the empty prompt (1 disables CFG); null (default): the
+    /// model's own, <see cref="IShapesTaskModel.DefaultGuidanceScale"/>, chosen on validation prompts.
     /// </summary>
-    public double GuidanceScale { get; init; } = 1.5;
+    public double? GuidanceScale { get; init; }
+
+    /// <summary>The guidance scale these options sample <paramref name="model"/> with.</summary>
+    public double GuidanceFor(IShapesTaskModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return GuidanceScale ?? model.DefaultGuidanceScale;
+    }
 
     /// <summary>Time warp of the schedule.</summary>
     public TimestepShift Shift { get; init; } = TimestepShift.FluxDynamic;

@@ -74,6 +74,12 @@ public sealed class ShapesModel : IShapesTaskModel
     /// <inheritdoc />
     public string ItemName => "image";
 
+    /// <summary>The image model's CFG scale: 1.5 scored best of 1, 1.5, 2, 3, 4 and 6 on validation prompts (prompt seed 999, not an evaluation seed).</summary>
+    public const double GuidanceScale = 1.5;
+
+    /// <inheritdoc />
+    public double DefaultGuidanceScale => GuidanceScale;
+
     /// <inheritdoc />
     nn.Module IShapesTaskModel.Denoiser => Transformer;
 
@@ -183,7 +189,7 @@ public sealed class ShapesModel : IShapesTaskModel
     {
         ShapesTextSide.CheckPrompts(prompts, seeds, prompt => ScenePrompt.Parse(prompt));
         using var scope = NewDisposeScope();
-        var latents = ShapesSampling.Sample(Encode, cache => new FluxFlowModel(Transformer, TokensPerSide, TokensPerSide, cache: cache), [TokensPerSide * TokensPerSide, Channels * Patch * Patch], Device, prompts, seeds, options ?? new ShapesGenerationOptions(), onStep, cache, noise, cancellation);
+        var latents = ShapesSampling.Sample(Encode, cache => new FluxFlowModel(Transformer, TokensPerSide, TokensPerSide, cache: cache), [TokensPerSide * TokensPerSide, Channels * Patch * Patch], Device, prompts, seeds, options ??= new ShapesGenerationOptions(), options.GuidanceFor(this), onStep, cache, noise, cancellation);
         return ToImages(latents).clamp(-1, 1).MoveToOuterDisposeScope();
     }
 

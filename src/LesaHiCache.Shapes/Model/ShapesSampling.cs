@@ -18,7 +18,8 @@ internal static class ShapesSampling
     /// <param name="device">Where the noise is drawn.</param>
     /// <param name="prompts">Checked prompts, one item each.</param>
     /// <param name="seeds">One noise seed per prompt.</param>
-    /// <param name="options">Steps, CFG, shift and caching.</param>
+    /// <param name="options">Steps, shift and caching.</param>
+    /// <param name="guidance">The CFG scale (the options' or the model's default).</param>
     /// <param name="onStep">Called after every sampler step.</param>
     /// <param name="cache">A session to use instead of one made from <see cref="ShapesGenerationOptions.Cache"/>.</param>
     /// <param name="noise">Initial noise to start from instead of the seeds'.</param>
@@ -31,6 +32,7 @@ internal static class ShapesSampling
         IReadOnlyList<string> prompts,
         IReadOnlyList<long> seeds,
         ShapesGenerationOptions options,
+        double guidance,
         Action<SamplerStep>? onStep,
         CacheSession? cache,
         Tensor? noise,
@@ -44,13 +46,13 @@ internal static class ShapesSampling
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var text = encode(prompts);
-        var nullText = options.GuidanceScale == 1.0 ? null : encode([""]);
+        var nullText = guidance == 1.0 ? null : encode([""]);
         using var ownCache = cache is null && options.Cache is not null ? new CacheSession(options.Cache) : null;
         var flow = flowFor(cache ?? ownCache);
         try
         {
             var start = noise is null ? SeededNoise.Draw(seeds, tokenShape, device) : noise.to(device);
-            var sampler = new SamplerOptions { Steps = options.Steps, Shift = options.Shift, GuidanceScale = options.GuidanceScale, NullText = nullText };
+            var sampler = new SamplerOptions { Steps = options.Steps, Shift = options.Shift, GuidanceScale = guidance, NullText = nullText };
             return FlowMatchEulerSampler.Sample(flow, text, start, sampler, onStep, cancellation).MoveToOuterDisposeScope();
         }
         finally

@@ -10,15 +10,22 @@ namespace LesaHiCache.Shapes.Model;
 public static class ShapesTaskModels
 {
     /// <summary>Loads the image model (a FLUX transformer) or the video model (a HunyuanVideo transformer), whichever the folder's <c>transformer/config.json</c> names.</summary>
-    public static IShapesTaskModel Load(string folder, Device? device = null)
+    public static IShapesTaskModel Load(string folder, Device? device = null) =>
+        IsVideo(folder) ? ShapesVideoModel.Load(folder, device) : ShapesModel.Load(folder, device);
+
+    /// <summary>The <see cref="IShapesTaskModel.DefaultGuidanceScale"/> of the folder's model kind, read from its config without loading weights.</summary>
+    public static double DefaultGuidanceScale(string folder) => IsVideo(folder) ? ShapesVideoModel.GuidanceScale : ShapesModel.GuidanceScale;
+
+    /// <summary>Whether the folder's <c>transformer/config.json</c> names the video model's class (else the image model's; any other class is a <see cref="FormatException"/>).</summary>
+    private static bool IsVideo(string folder)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         var config = Path.Combine(folder, "transformer", "config.json");
         var className = DiffusersClassName.Of(config);
         return className switch
         {
-            null or FluxTransformerConfig.DiffusersClassName => ShapesModel.Load(folder, device),
-            HunyuanVideoTransformerConfig.DiffusersClassName => ShapesVideoModel.Load(folder, device),
+            null or FluxTransformerConfig.DiffusersClassName => false,
+            HunyuanVideoTransformerConfig.DiffusersClassName => true,
             _ => throw new FormatException($"{config}: _class_name '{className}' is neither the image model's {FluxTransformerConfig.DiffusersClassName} nor the video model's {HunyuanVideoTransformerConfig.DiffusersClassName}."),
         };
     }

@@ -1,6 +1,7 @@
 using LesaHiCache.Caching.Methods;
 using LesaHiCache.Layers;
 using LesaHiCache.Shapes.Evaluation;
+using LesaHiCache.Shapes.Model;
 using LesaHiCache.Shapes.Video;
 using static TorchSharp.torch;
 
@@ -18,6 +19,7 @@ public class VideoEvaluationTests
         var report = new Evaluator(model, options).Run(MethodSpec.ParseList("none,taylorseer"), ScheduleSpec.ParseList("interval:2:2"), onBatch: batches.Add);
 
         Assert.True(report.Complete);
+        Assert.Equal(ShapesVideoModel.GuidanceScale, report.GuidanceScale); // no scale given: the video model's own
         var result = Assert.Single(report.Results);
         Assert.Equal(6.0 / 4, result.NfeSpeedup);
 
@@ -34,6 +36,32 @@ public class VideoEvaluationTests
         var prompts = new ClipGrammar(options.PromptSeed).Take(3);
         var fidelity = cached.Select((strip, i) => ClipScorer.Score(Frames(strip), prompts[i]).Score).Average();
         Assert.Equal(fidelity, result.Fidelity, 12);
+    }
+
+    [Fact]
+    public void GenerationWithoutAGuidanceScale_UsesTheModelsOwn_AndAFolderTellsItsKindsScale()
+    {
+        manual_seed(6);
+        using var model = ShapesVideoModel.Create(new ModuleBuild(CPU, ScalarType.Float32), ShapesVideoModel.DefaultTransformerConfig with { NumLayers = 1, NumSingleLayers = 1 });
+        string[] prompts = ["a small red circle moving from the top left to the bottom right on a white background"];
+        using var unset = model.Generate(prompts, [3], new ShapesGenerationOptions { Steps = 3 });
+        using var own = model.Generate(prompts, [3], new ShapesGenerationOptions { Steps = 3, GuidanceScale = ShapesVideoModel.GuidanceScale });
+        using var image = model.Generate(prompts, [3], new ShapesGenerationOptions { Steps = 3, GuidanceScale = ShapesModel.GuidanceScale });
+        Assert.True(unset.eq(own).all().item<bool>());
+        Assert.False(unset.eq(image).all().item<bool>());
+        Assert.NotEqual(ShapesModel.GuidanceScale, ShapesVideoModel.GuidanceScale);
+
+        var folder = Directory.CreateTempSubdirectory("lesa-video-guidance").FullName;
+        try
+        {
+            model.Save(folder);
+            Assert.Equal(ShapesVideoModel.GuidanceScale, ShapesTaskModels.DefaultGuidanceScale(folder));
+            Assert.Equal(ShapesModel.GuidanceScale, ShapesTaskModels.DefaultGuidanceScale(ShapesModel.BundledFolder));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     private static double FramePsnr(byte[] strip, byte[] reference, int frame)
