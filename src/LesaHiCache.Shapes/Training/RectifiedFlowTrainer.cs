@@ -34,7 +34,8 @@ internal sealed class RectifiedFlowTrainer(ShapesTrainingOptions options, ILogge
             set_num_threads(options.Threads);
         }
 
-        var checkpoint = Path.Combine(outputFolder, CheckpointFolderName);
+        var checkpoint = new CheckpointFolder(Path.Combine(outputFolder, CheckpointFolderName));
+        checkpoint.Recover();
         manual_seed(options.InitSeed);
         using var model = create(new ModuleBuild(device, ScalarType.Float32));
         using var ema = create(new ModuleBuild(device, ScalarType.Float32, Initialize: false));
@@ -42,7 +43,7 @@ internal sealed class RectifiedFlowTrainer(ShapesTrainingOptions options, ILogge
         var emaParameters = ema.StateDict();
         var trainable = model.Trainable.ToList();
         using var optimizer = optim.AdamW(trainable, options.LearningRate, weight_decay: options.WeightDecay);
-        var state = TrainingState.Load(checkpoint);
+        var state = TrainingState.Load(checkpoint.Path);
         if (state is null)
         {
             CopyInto(emaParameters, parameters);
@@ -51,10 +52,10 @@ internal sealed class RectifiedFlowTrainer(ShapesTrainingOptions options, ILogge
         }
         else
         {
-            WeightsLoader.Load(parameters, Path.Combine(checkpoint, "model.safetensors"));
-            WeightsLoader.Load(emaParameters, Path.Combine(checkpoint, "ema.safetensors"));
-            optimizer.load_state_dict(Path.Combine(checkpoint, "optimizer.bin"));
-            TrainingLog.Resuming(logger, state.Step, options.Steps, checkpoint);
+            WeightsLoader.Load(parameters, Path.Combine(checkpoint.Path, "model.safetensors"));
+            WeightsLoader.Load(emaParameters, Path.Combine(checkpoint.Path, "ema.safetensors"));
+            optimizer.load_state_dict(Path.Combine(checkpoint.Path, "optimizer.bin"));
+            TrainingLog.Resuming(logger, state.Step, options.Steps, checkpoint.Path);
         }
 
         var clock = Stopwatch.StartNew();
@@ -161,15 +162,17 @@ internal sealed class RectifiedFlowTrainer(ShapesTrainingOptions options, ILogge
         }
     }
 
-    private void SaveCheckpoint(string folder, IFlowTrainee model, IFlowTrainee ema, TorchSharp.Modules.AdamW optimizer, TrainingState state, TimeSpan elapsed)
+    private void SaveCheckpoint(CheckpointFolder checkpoint, IFlowTrainee model, IFlowTrainee ema, TorchSharp.Modules.AdamW optimizer, TrainingState state, TimeSpan elapsed)
     {
-        Directory.CreateDirectory(folder);
         state.WallSeconds += elapsed.TotalSeconds;
-        WeightsSaver.Save(model.StateDict(), Path.Combine(folder, "model.safetensors"));
-        WeightsSaver.Save(ema.StateDict(), Path.Combine(folder, "ema.safetensors"));
-        optimizer.save_state_dict(Path.Combine(folder, "optimizer.bin"));
-        state.Save(folder);
-        TrainingLog.Checkpoint(logger, state.Step, folder);
+        checkpoint.Write(folder =>
+        {
+            WeightsSaver.Save(model.StateDict(), Path.Combine(folder, "model.safetensors"));
+            WeightsSaver.Save(ema.StateDict(), Path.Combine(folder, "ema.safetensors"));
+            optimizer.save_state_dict(Path.Combine(folder, "optimizer.bin"));
+            state.Save(folder);
+        });
+        TrainingLog.Checkpoint(logger, state.Step, checkpoint.Path);
     }
 
     private static void WriteLossCsv(string path, IEnumerable<(int Step, double Loss)> losses) =>
