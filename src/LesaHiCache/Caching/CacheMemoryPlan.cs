@@ -1,4 +1,5 @@
 using LesaHiCache.Caching.Forecasting;
+using LesaHiCache.Caching.Methods;
 using LesaHiCache.Caching.Schedules;
 using static TorchSharp.torch;
 
@@ -57,21 +58,21 @@ public sealed record CacheMemoryPlan(CacheLevel Level, int Items, IReadOnlyList<
     {
         ArgumentNullException.ThrowIfNull(slotsPerBlock);
         ArgumentOutOfRangeException.ThrowIfNegative(contextTokens);
-        var leading = schedule?.Signal is { Source: SignalSource.LeadingResidual } signal ? signal.LeadingBlocks : 0;
+        var leading = schedule is null ? 0 : EveryStepBlocks.Leading(schedule.Signal);
         var trailing = schedule?.TrailingBlocks ?? 0;
+        if (schedule is not null)
+        {
+            CacheMethods.EnsureSupported(level, schedule);
+        }
+
         if (trailing > 0 && contextTokens == 0)
         {
             throw new ArgumentException($"Schedule {schedule!.Name} runs blocks after the cached ones, which cache the text stream's residuals too: give the text tokens per row.", nameof(contextTokens));
         }
 
-        if (trailing > 0 && level != CacheLevel.Block)
+        if (EveryStepBlocks.NoneLeftToCache(leading, trailing, slotsPerBlock.Count) is { } noneLeft)
         {
-            throw new ArgumentException($"Schedule {schedule!.Name} runs {trailing} block(s) after the cached ones, which needs block level, not {level.ToString().ToLowerInvariant()}.", nameof(schedule));
-        }
-
-        if ((leading > 0 || trailing > 0) && leading + trailing >= slotsPerBlock.Count)
-        {
-            throw new ArgumentException($"Schedule {schedule!.Name} runs {leading + trailing} block(s) on every step, but the model has {slotsPerBlock.Count}: none is left to cache.", nameof(schedule));
+            throw new ArgumentException(noneLeft, nameof(schedule));
         }
 
         var items = level switch

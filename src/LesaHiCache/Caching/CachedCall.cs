@@ -17,11 +17,9 @@ internal sealed class CachedCall<TState>(HostBlocks<TState> stack, CacheForward 
     public Tensor Run()
     {
         var signal = forward.Signal;
-        var leading = signal.Source == SignalSource.LeadingResidual ? signal.LeadingBlocks : 0;
-        if (stack.Blocks.Count > 0 && (leading > 0 || forward.TrailingBlocks > 0) && leading + forward.TrailingBlocks >= stack.Blocks.Count)
+        if (EveryStepBlocks.NoneLeftToCache(EveryStepBlocks.Leading(signal), forward.TrailingBlocks, stack.Blocks.Count) is { } noneLeft)
         {
-            var runs = forward.TrailingBlocks > 0 ? $"the first {leading} and the last {forward.TrailingBlocks}" : $"the first {leading}";
-            throw new InvalidOperationException($"The schedule runs {runs} block(s) on every step, but this model has {stack.Blocks.Count}: leave at least one block to cache.");
+            throw new InvalidOperationException(noneLeft);
         }
 
         if (signal.Source == SignalSource.LeadingResidual && stack.Blocks.Count > 0)

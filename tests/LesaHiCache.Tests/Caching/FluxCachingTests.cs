@@ -493,9 +493,10 @@ public sealed class FluxCachingTests : IDisposable
         var noText = Assert.Throws<ArgumentException>(() => transformer.CacheMemory(CacheLevel.Block, rows: 4, tokens: 16, schedule, textTokens: 0));
         Assert.Contains("give the text tokens per row", noText.Message, StringComparison.Ordinal);
         var module = Assert.Throws<ArgumentException>(() => transformer.CacheMemory(CacheLevel.Module, rows: 4, tokens: 16, schedule, textTokens: 3));
-        Assert.Contains("needs block level, not module", module.Message, StringComparison.Ordinal);
+        Assert.Contains("at module level", module.Message, StringComparison.Ordinal);
+        Assert.Contains("use block level", module.Message, StringComparison.Ordinal);
         var none = Assert.Throws<ArgumentException>(() => transformer.CacheMemory(CacheLevel.Block, rows: 4, tokens: 16, new DbCacheSchedule(2, 2, threshold: 0.3), textTokens: 3));
-        Assert.Contains("runs 4 block(s) on every step, but the model has 4", none.Message, StringComparison.Ordinal);
+        Assert.Contains("the first 2 and the last 2 block(s) on every step, but this model has 4", none.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -145,10 +145,10 @@ public static class CacheMethods
     }
 
     /// <summary>
-    /// Throws <see cref="ArgumentException"/> naming the combination when <paramref name="forecaster"/>
-    /// does not work at <paramref name="level"/> or with <paramref name="schedule"/>.
+    /// Throws <see cref="ArgumentException"/> naming the combination when <paramref name="schedule"/>
+    /// does not work at <paramref name="level"/> (blocks after the cached ones need block level).
     /// </summary>
-    public static void EnsureSupported(CacheLevel level, IFeatureForecaster forecaster, ICacheSchedule schedule)
+    public static void EnsureSupported(CacheLevel level, ICacheSchedule schedule)
     {
         ArgumentNullException.ThrowIfNull(schedule);
         if (!Enum.IsDefined(level))
@@ -160,7 +160,15 @@ public static class CacheMethods
         {
             throw new ArgumentException($"Unsupported combination: {schedule.Name} at {level.ToString().ToLowerInvariant()} level (its last {schedule.TrailingBlocks} block(s) run on every step on the forecast residuals of the blocks before them, which only block level caches; use block level).");
         }
+    }
 
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> naming the combination when <paramref name="forecaster"/>
+    /// does not work at <paramref name="level"/> or with <paramref name="schedule"/>.
+    /// </summary>
+    public static void EnsureSupported(CacheLevel level, IFeatureForecaster forecaster, ICacheSchedule schedule)
+    {
+        EnsureSupported(level, schedule);
         if (EntryOf(forecaster) is not { } entry)
         {
             return;
