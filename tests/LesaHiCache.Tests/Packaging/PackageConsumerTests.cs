@@ -15,7 +15,7 @@ public sealed class PackageConsumerTests : IDisposable
 {
     private const string Version = "0.1.0-consumer-check";
     private static readonly string[] CopiedFiles = ["Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json", ".editorconfig"];
-    private static readonly string[] CopiedFolders = ["src", "packaging", "templates", Path.Combine("models", "shapes-flux")];
+    private static readonly string[] CopiedFolders = ["src", "packaging", "templates", Path.Combine("models", "shapes-flux"), Path.Combine("models", "shapes-video")];
     private readonly DirectoryInfo scratch = Directory.CreateTempSubdirectory("lesa-consumer-");
 
     public void Dispose()
@@ -47,6 +47,8 @@ public sealed class PackageConsumerTests : IDisposable
         Assert.Contains("10 full steps [0,1,2,8,14,20,26,32,38,44], 40 forecast (5.00x fewer evaluations)", output, StringComparison.Ordinal);
         var shapes = RunApp(feed, "shapes-app", "LesaHiCache.Shapes", CSharpBlocks.In(File.ReadAllText(Path.Combine(repository, "packaging", "LesaHiCache.Shapes.md")))[0].Code);
         Assert.Matches(@"fidelity 1\.000; 10 full steps", shapes);
+        var video = RunApp(feed, "video-app", "LesaHiCache.Shapes", CSharpBlocks.In(File.ReadAllText(Path.Combine(repository, "packaging", "LesaHiCache.Shapes.md")))[1].Code);
+        Assert.Matches(@"clip fidelity 0\.778; 10 full steps", video);
 
         // The template, installed into a template hive of its own, and the app it creates.
         Dotnet(sources, $"pack templates/LesaHiCache.Templates -c Release -o \"{feed}\" -p:Version={Version}");
