@@ -25,10 +25,11 @@ internal static class TrainModelCommand
         var stillShare = new Option<double>("--still-share") { Description = "With --video: share of still objects in the training prompts.", DefaultValueFactory = _ => defaults.StillShare };
         var videoDefaults = ShapesVideoModel.DefaultTransformerConfig;
         var width = new Option<int?>("--width") { Description = $"With --video: the transformer's width, a multiple of its {videoDefaults.AttentionHeadDim}-channel heads (default: {videoDefaults.InnerDim})." };
+        var textTokens = new Option<string>("--text-tokens") { Description = "With --video: the text tokens the transformer sees: all (the words, then one token per object and the background) or segments (only those per-object tokens, about 1.4x cheaper per clip).", DefaultValueFactory = _ => "all" };
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => cuda.is_available() ? "cuda" : "cpu" };
         var command = new Command("train-model", "Train the bundled shapes text-to-image model, or with --video the text-to-video model (rectified flow, EMA, resumable checkpoints).")
         {
-            output, steps, batch, lr, dataSeed, twoObjectShare, checkpointEvery, threads, video, stillShare, width, device,
+            output, steps, batch, lr, dataSeed, twoObjectShare, checkpointEvery, threads, video, stillShare, width, textTokens, device,
         };
         command.SetAction(parse =>
         {
@@ -45,6 +46,7 @@ internal static class TrainModelCommand
                 Threads = parse.GetValue(threads),
             };
             var transformer = VideoTransformer(parse.GetValue(width), isVideo, videoDefaults);
+            var segmentTokensOnly = SegmentTokensOnly(parse.GetValue(textTokens)!, isVideo);
             CliChecks.WritableFolder(parse.GetValue(output), "--output");
             CliChecks.AtLeast(options.Steps, 1, "--steps");
             CliChecks.AtLeast(options.BatchSize, 1, "--batch");
@@ -56,12 +58,21 @@ internal static class TrainModelCommand
             using var loggers = CliLogging.Create();
             var logger = loggers.CreateLogger("train-model");
             Func<string, Device, IProgress<TrainingProgress>, CancellationToken, TrainingResult> train = isVideo
-                ? new ShapesVideoTrainer(options, logger, transformer).Train
+                ? new ShapesVideoTrainer(options, logger, transformer, segmentTokensOnly).Train
                 : new ShapesTrainer(options, logger).Train;
             return Run(train, parse.GetValue(output)!, targetDevice, isVideo ? "clips" : "images");
         });
         return command;
     }
+
+    /// <summary>Whether <c>--text-tokens</c> asks for the per-object tokens only, or a usage error naming the option.</summary>
+    private static bool SegmentTokensOnly(string value, bool isVideo) => value switch
+    {
+        "all" => false,
+        "segments" when isVideo => true,
+        "segments" => throw new UsageException("--text-tokens segments sets the video model's text side: it needs --video."),
+        _ => throw new UsageException($"--text-tokens must be all or segments, got '{value}'."),
+    };
 
     /// <summary>The video transformer of <c>--width</c> (null: the default), or a usage error naming the option.</summary>
     private static HunyuanVideoTransformerConfig? VideoTransformer(int? width, bool isVideo, HunyuanVideoTransformerConfig defaults)

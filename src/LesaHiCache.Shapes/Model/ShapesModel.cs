@@ -63,7 +63,7 @@ public sealed class ShapesModel : IShapesTaskModel
     public FluxTransformer Transformer { get; }
 
     /// <summary>Text tokens the transformer sees per prompt: the word tokens and, for per-object encoders, one per segment.</summary>
-    public int TextTokens => Tokenizer.MaxLength + TextEncoder.Config.Segments;
+    public int TextTokens => TextEncoder.Config.OutputTokens;
 
     /// <summary>Where the parameters live.</summary>
     public Device Device => Transformer.parameters().First().device;

@@ -72,7 +72,8 @@ public sealed class ShapesTextEncoder : nn.Module<Tensor, TextConditioning>
         var pooled = pooled_proj.forward(tokens.mean([1L]));
         if (segments is not null)
         {
-            tokens = cat([tokens, segment_proj!.forward(SegmentMeans(tokens, segments))], dim: 1);
+            var segmentTokens = segment_proj!.forward(SegmentMeans(tokens, segments));
+            tokens = Config.SegmentTokensOnly ? segmentTokens : cat([tokens, segmentTokens], dim: 1);
         }
 
         return new TextConditioning(tokens.MoveToOuterDisposeScope(), pooled.MoveToOuterDisposeScope());

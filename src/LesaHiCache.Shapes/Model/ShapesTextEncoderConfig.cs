@@ -38,6 +38,19 @@ public sealed record ShapesTextEncoderConfig
     [JsonPropertyName("segment_separator_ids")]
     public IReadOnlyList<int> SegmentSeparatorIds { get; init; } = [];
 
+    /// <summary>
+    /// With segments: output only the per-segment tokens, not the word tokens before them, so the
+    /// transformer attends to 3 text tokens instead of 3 + <see cref="MaxLength"/> (each segment token
+    /// is already its object's words, encoded and averaged). False (the default, and every model trained
+    /// before this existed): word tokens, then segment tokens.
+    /// </summary>
+    [JsonPropertyName("segment_tokens_only")]
+    public bool SegmentTokensOnly { get; init; }
+
+    /// <summary>Text tokens the encoder outputs per prompt.</summary>
+    [JsonIgnore]
+    public int OutputTokens => SegmentTokensOnly ? Segments : MaxLength + Segments;
+
     /// <summary>Segments of a prompt: one before the first separator, one after each.</summary>
     [JsonIgnore]
     public int Segments => SegmentSeparatorIds.Count == 0 ? 0 : SegmentSeparatorIds.Count + 1;
@@ -66,6 +79,11 @@ public sealed record ShapesTextEncoderConfig
         if (config.SegmentSeparatorIds is null || config.SegmentSeparatorIds.Any(id => id < 1 || id >= config.VocabSize) || config.SegmentSeparatorIds.Distinct().Count() != config.SegmentSeparatorIds.Count)
         {
             throw new FormatException($"{source}: segment_separator_ids must be distinct token ids in 1..{config.VocabSize - 1}.");
+        }
+
+        if (config.SegmentTokensOnly && config.Segments == 0)
+        {
+            throw new FormatException($"{source}: segment_tokens_only needs segment_separator_ids.");
         }
 
         return config;

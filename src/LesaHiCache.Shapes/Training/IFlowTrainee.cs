@@ -25,6 +25,12 @@ internal interface IFlowTrainee : IDisposable
 
     /// <summary>Writes the model folder.</summary>
     void Save(string folder);
+
+    /// <summary>
+    /// The text encoder's config as JSON, kept with each checkpoint: a run resumes only into the same
+    /// text side (the weights' shapes do not tell <c>segment_tokens_only</c> apart).
+    /// </summary>
+    string TextEncoderConfigJson { get; }
 }
 
 /// <summary>One training step's clean data: prompts and their rendered images or clips as packed tokens.</summary>

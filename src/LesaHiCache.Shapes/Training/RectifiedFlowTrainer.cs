@@ -21,6 +21,7 @@ namespace LesaHiCache.Shapes.Training;
 internal sealed class RectifiedFlowTrainer(ShapesTrainingOptions options, ILogger logger, Func<ModuleBuild, IFlowTrainee> create, Func<int, TrainingData> draw)
 {
     private const string CheckpointFolderName = "checkpoint";
+    private const string TextEncoderConfigFile = "text_encoder.json";
 
     /// <summary>Trains (or resumes) and exports the EMA model to <paramref name="outputFolder"/>.</summary>
     public TrainingResult Train(string outputFolder, Device? device = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
@@ -52,6 +53,7 @@ internal sealed class RectifiedFlowTrainer(ShapesTrainingOptions options, ILogge
         }
         else
         {
+            EnsureSameTextEncoder(checkpoint.Path, model);
             WeightsLoader.Load(parameters, Path.Combine(checkpoint.Path, "model.safetensors"));
             WeightsLoader.Load(emaParameters, Path.Combine(checkpoint.Path, "ema.safetensors"));
             optimizer.load_state_dict(Path.Combine(checkpoint.Path, "optimizer.bin"));
@@ -162,6 +164,16 @@ internal sealed class RectifiedFlowTrainer(ShapesTrainingOptions options, ILogge
         }
     }
 
+    /// <summary>Refuses to resume a checkpoint of another text side (checkpoints written before this file existed are taken as they are).</summary>
+    private static void EnsureSameTextEncoder(string checkpointPath, IFlowTrainee model)
+    {
+        var path = Path.Combine(checkpointPath, TextEncoderConfigFile);
+        if (File.Exists(path) && File.ReadAllText(path) != model.TextEncoderConfigJson)
+        {
+            throw new InvalidOperationException($"{path}: the checkpoint's text encoder differs from this run's (e.g. --text-tokens); resume with the options the run was started with, or train into another --output.");
+        }
+    }
+
     private void SaveCheckpoint(CheckpointFolder checkpoint, IFlowTrainee model, IFlowTrainee ema, TorchSharp.Modules.AdamW optimizer, TrainingState state, TimeSpan elapsed)
     {
         state.WallSeconds += elapsed.TotalSeconds;
@@ -170,6 +182,7 @@ internal sealed class RectifiedFlowTrainer(ShapesTrainingOptions options, ILogge
             WeightsSaver.Save(model.StateDict(), Path.Combine(folder, "model.safetensors"));
             WeightsSaver.Save(ema.StateDict(), Path.Combine(folder, "ema.safetensors"));
             optimizer.save_state_dict(Path.Combine(folder, "optimizer.bin"));
+            File.WriteAllText(Path.Combine(folder, TextEncoderConfigFile), model.TextEncoderConfigJson);
             state.Save(folder);
         });
         TrainingLog.Checkpoint(logger, state.Step, checkpoint.Path);

@@ -16,6 +16,8 @@ internal abstract class ShapesFlowTrainee(ShapesTextEncoder textEncoder, nn.Modu
 
     public Dictionary<string, Tensor> StateDict() => ShapesTextSide.StateDict(textEncoder, transformer);
 
+    public string TextEncoderConfigJson => textEncoder.Config.ToJson();
+
     public void SetTraining(bool training)
     {
         textEncoder.train(training);

@@ -15,7 +15,8 @@ namespace LesaHiCache.Shapes.Training;
 /// <param name="options">The loop's settings.</param>
 /// <param name="logger">Progress and checkpoint messages.</param>
 /// <param name="transformer">The video transformer; <see cref="ShapesVideoModel.DefaultTransformerConfig"/> when null.</param>
-public sealed class ShapesVideoTrainer(ShapesTrainingOptions options, ILogger logger, HunyuanVideoTransformerConfig? transformer = null)
+/// <param name="segmentTokensOnly">Give the transformer only the text encoder's per-object tokens (<see cref="Model.ShapesTextEncoderConfig.SegmentTokensOnly"/>).</param>
+public sealed class ShapesVideoTrainer(ShapesTrainingOptions options, ILogger logger, HunyuanVideoTransformerConfig? transformer = null, bool segmentTokensOnly = false)
 {
     /// <summary>Optimizer steps of the bundled video model's training (about 90 minutes on a quiet 2-core CPU at <see cref="DefaultBatchSize"/>).</summary>
     public const int DefaultSteps = 6600;
@@ -32,7 +33,7 @@ public sealed class ShapesVideoTrainer(ShapesTrainingOptions options, ILogger lo
             throw new InvalidOperationException("ShapesTrainingOptions.Transformer is the image transformer; give the video transformer to ShapesVideoTrainer.");
         }
 
-        var trainer = new RectifiedFlowTrainer(options, logger, build => new Trainee(ShapesVideoModel.Create(build, transformer)), Draw);
+        var trainer = new RectifiedFlowTrainer(options, logger, build => new Trainee(ShapesVideoModel.Create(build, transformer, segmentTokensOnly)), Draw);
         return trainer.Train(outputFolder, device, progress, cancellation);
     }
 

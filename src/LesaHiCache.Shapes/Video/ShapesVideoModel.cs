@@ -84,7 +84,7 @@ public sealed class ShapesVideoModel : IShapesTaskModel
     public HunyuanVideoTransformer Transformer { get; }
 
     /// <summary>Text tokens the transformer sees per prompt: the word tokens and one per segment.</summary>
-    public int TextTokens => Tokenizer.MaxLength + TextEncoder.Config.Segments;
+    public int TextTokens => TextEncoder.Config.OutputTokens;
 
     /// <summary>Where the parameters live.</summary>
     public Device Device => Transformer.parameters().First().device;
@@ -142,8 +142,8 @@ public sealed class ShapesVideoModel : IShapesTaskModel
         return new TaskScore(report.Score, report.Explain());
     }
 
-    /// <summary>Builds a new (randomly initialised, or meta) model.</summary>
-    public static ShapesVideoModel Create(ModuleBuild build, HunyuanVideoTransformerConfig? transformerConfig = null)
+    /// <summary>Builds a new (randomly initialised, or meta) model; <paramref name="segmentTokensOnly"/> gives the transformer only the text encoder's per-object tokens (<see cref="ShapesTextEncoderConfig.SegmentTokensOnly"/>).</summary>
+    public static ShapesVideoModel Create(ModuleBuild build, HunyuanVideoTransformerConfig? transformerConfig = null, bool segmentTokensOnly = false)
     {
         ArgumentNullException.ThrowIfNull(build);
         var tokenizer = NewTokenizer();
@@ -164,6 +164,7 @@ public sealed class ShapesVideoModel : IShapesTaskModel
             MaxLength = tokenizer.MaxLength,
             HiddenSize = transformerConfig.TextEmbedDim,
             SegmentSeparatorIds = [.. ShapesModel.SegmentSeparators.Select(tokenizer.IdOf)],
+            SegmentTokensOnly = segmentTokensOnly,
         };
         return new ShapesVideoModel(tokenizer, new ShapesTextEncoder(textConfig, build), new HunyuanVideoTransformer(transformerConfig, build));
     }

@@ -67,6 +67,8 @@ public sealed class CliErrorTests : IDisposable
     [InlineData("--batch must be at least 1, not 0.", "train-model", "--output", "/tmp/unused-lesa-model", "--batch", "0")]
     [InlineData("--width must be a positive multiple of the heads' 64 channels, got 100.", "train-model", "--output", "/tmp/unused-lesa-model", "--video", "--width", "100")]
     [InlineData("--width sets the video transformer's width: it needs --video.", "train-model", "--output", "/tmp/unused-lesa-model", "--width", "128")]
+    [InlineData("--text-tokens segments sets the video model's text side: it needs --video.", "train-model", "--output", "/tmp/unused-lesa-model", "--text-tokens", "segments")]
+    [InlineData("--text-tokens must be all or segments, got 'words'.", "train-model", "--output", "/tmp/unused-lesa-model", "--video", "--text-tokens", "words")]
     [InlineData("--schedule: Unknown schedule 'weekly'.", "train-lesa", "--output", "/tmp/unused-lesa.safetensors", "--schedule", "weekly")]
     [InlineData("--generations must be at least 1 and --faults in [0, 1].", "soak", "--faults", "2")]
     public void BadOptionValues_AreOneLineNamingTheOption(string expected, params string[] args) =>

@@ -69,6 +69,22 @@ public sealed class ShapesTrainingTests : IDisposable
         Assert.All(b.StateDict(), kv => Assert.True(kv.Value.eq(expected[kv.Key]).all().item<bool>(), kv.Key));
     }
 
+    [Fact]
+    public void AVideoCheckpoint_ResumesOnlyWithTheTextTokensItWasStartedWith()
+    {
+        var folder = Path.Combine(root.FullName, "video");
+        var tinyVideo = LesaHiCache.Shapes.Video.ShapesVideoModel.DefaultTransformerConfig with { NumLayers = 1, NumSingleLayers = 1 };
+        var options = new ShapesTrainingOptions { Steps = 2, BatchSize = 2, WarmupSteps = 1, LogEvery = 1, CheckpointEvery = 1 };
+        new ShapesVideoTrainer(options, NullLogger.Instance, tinyVideo).Train(folder);
+        var checkpointConfig = Path.Combine(folder, "checkpoint", "text_encoder.json");
+        Assert.Contains("\"segment_tokens_only\": false", File.ReadAllText(checkpointConfig), StringComparison.Ordinal);
+
+        var longer = options with { Steps = 3 };
+        var error = Assert.Throws<InvalidOperationException>(() => new ShapesVideoTrainer(longer, NullLogger.Instance, tinyVideo, segmentTokensOnly: true).Train(folder));
+        Assert.StartsWith($"{checkpointConfig}: the checkpoint's text encoder differs from this run's", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, new ShapesVideoTrainer(longer, NullLogger.Instance, tinyVideo).Train(folder).Steps);
+    }
+
     private sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => report(value);

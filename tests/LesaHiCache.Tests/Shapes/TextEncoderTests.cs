@@ -8,7 +8,7 @@ public class TextEncoderTests
 {
     private static readonly WordTokenizer Tokenizer = new();
 
-    private static ShapesTextEncoder Encoder(bool segments)
+    private static ShapesTextEncoder Encoder(bool segments, bool segmentTokensOnly = false)
     {
         manual_seed(12);
         return new ShapesTextEncoder(
@@ -19,6 +19,7 @@ public class TextEncoderTests
                 HiddenSize = 16,
                 Heads = 2,
                 SegmentSeparatorIds = segments ? [.. ShapesModel.SegmentSeparators.Select(Tokenizer.IdOf)] : [],
+                SegmentTokensOnly = segmentTokensOnly,
             },
             ModuleBuild.Cpu);
     }
@@ -77,5 +78,35 @@ public class TextEncoderTests
         var error = Assert.Throws<FormatException>(() => ShapesTextEncoderConfig.Parse("""{"vocab_size": 27, "segment_separator_ids": [4, 99]}""", "text_encoder/config.json"));
         Assert.Contains("text_encoder/config.json", error.Message, StringComparison.Ordinal);
         Assert.Contains("segment_separator_ids", error.Message, StringComparison.Ordinal);
+    }
+    [Fact]
+    public void SegmentTokensOnly_OutputsJustTheLastThreeTokensOfTheFullEncoder_AndTheSamePooledVector()
+    {
+        using var full = Encoder(segments: true);
+        using var segmentsOnly = Encoder(segments: true, segmentTokensOnly: true); // same seed: same weights
+        full.eval();
+        segmentsOnly.eval();
+        using var _ = no_grad();
+        using var ids = Ids("a small red circle at the top left and a large blue square at the right on a white background", "");
+        var all = full.forward(ids);
+        var only = segmentsOnly.forward(ids);
+        Assert.Equal([2, 3, 16], only.Tokens.shape);
+        Assert.Equal(3, segmentsOnly.Config.OutputTokens);
+        Assert.Equal(Tokenizer.MaxLength + 3, full.Config.OutputTokens);
+        using var lastThree = all.Tokens[.., Tokenizer.MaxLength..];
+        Assert.True(only.Tokens.eq(lastThree).all().item<bool>());
+        Assert.True(only.Pooled.eq(all.Pooled).all().item<bool>());
+    }
+
+    [Fact]
+    public void SegmentTokensOnly_RoundTripsThroughTheConfigFile_AndNeedsSegments()
+    {
+        var config = new ShapesTextEncoderConfig { VocabSize = 31, MaxLength = 32, SegmentSeparatorIds = [5, 9], SegmentTokensOnly = true };
+        var json = config.ToJson();
+        Assert.Contains("\"segment_tokens_only\": true", json, StringComparison.Ordinal);
+        Assert.True(ShapesTextEncoderConfig.Parse(json, "c.json").SegmentTokensOnly);
+        Assert.False(ShapesTextEncoderConfig.Parse("""{"vocab_size": 31, "max_position_embeddings": 32}""", "old.json").SegmentTokensOnly);
+        var error = Assert.Throws<FormatException>(() => ShapesTextEncoderConfig.Parse("""{"vocab_size": 31, "segment_tokens_only": true}""", "bad.json"));
+        Assert.Equal("bad.json: segment_tokens_only needs segment_separator_ids.", error.Message);
     }
 }

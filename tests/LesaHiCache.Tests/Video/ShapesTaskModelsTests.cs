@@ -102,4 +102,32 @@ public class ShapesTaskModelsTests
         var chosen = model.TakeExcept(9, 4, new HashSet<string> { first[0], first[2] });
         Assert.Equal([first[1], first[3], first[4], first[5]], chosen);
     }
+    [Fact]
+    public void AVideoModelWithSegmentTokensOnly_SavesLoadsAndGeneratesTheSameClips()
+    {
+        var folder = Directory.CreateTempSubdirectory("shapes-video-segments-");
+        try
+        {
+            manual_seed(3);
+            const string Prompt = "a large red circle moving from the top left to the bottom right on a white background";
+            var options = new ShapesGenerationOptions { Steps = 3 };
+            using var model = ShapesVideoModel.Create(new ModuleBuild(CPU, ScalarType.Float32), ShapesVideoModel.DefaultTransformerConfig with { NumLayers = 1, NumSingleLayers = 1 }, segmentTokensOnly: true);
+            Assert.Equal(3, model.TextTokens);
+            using (NewDisposeScope())
+            {
+                Assert.Equal([1, 3, model.TextEncoder.Config.HiddenSize], model.Encode([Prompt]).Tokens.shape);
+            }
+
+            using var clips = model.Generate([Prompt], [4], options);
+            model.Save(folder.FullName);
+            using var loaded = ShapesVideoModel.Load(folder.FullName);
+            Assert.True(loaded.TextEncoder.Config.SegmentTokensOnly);
+            using var again = loaded.Generate([Prompt], [4], options);
+            Assert.True(again.eq(clips).all().item<bool>());
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 }
