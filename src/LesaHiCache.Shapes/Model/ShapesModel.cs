@@ -62,7 +62,7 @@ public sealed class ShapesModel : IShapesTaskModel
     /// <summary>The image transformer.</summary>
     public FluxTransformer Transformer { get; }
 
-    /// <summary>Text tokens the transformer sees per prompt: the word tokens and, for per-object encoders, one per segment.</summary>
+    /// <summary>Text tokens the transformer sees per prompt: the word tokens and, for per-object encoders, one per segment (only those with <see cref="ShapesTextEncoderConfig.SegmentTokensOnly"/>).</summary>
     public int TextTokens => TextEncoder.Config.OutputTokens;
 
     /// <summary>Where the parameters live.</summary>

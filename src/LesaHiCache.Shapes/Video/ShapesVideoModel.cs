@@ -83,7 +83,7 @@ public sealed class ShapesVideoModel : IShapesTaskModel
     /// <summary>The video transformer.</summary>
     public HunyuanVideoTransformer Transformer { get; }
 
-    /// <summary>Text tokens the transformer sees per prompt: the word tokens and one per segment.</summary>
+    /// <summary>Text tokens the transformer sees per prompt: the word tokens and one per segment, or with <see cref="ShapesTextEncoderConfig.SegmentTokensOnly"/> the segment tokens alone.</summary>
     public int TextTokens => TextEncoder.Config.OutputTokens;
 
     /// <summary>Where the parameters live.</summary>

@@ -79,6 +79,7 @@ public class TextEncoderTests
         Assert.Contains("text_encoder/config.json", error.Message, StringComparison.Ordinal);
         Assert.Contains("segment_separator_ids", error.Message, StringComparison.Ordinal);
     }
+
     [Fact]
     public void SegmentTokensOnly_OutputsJustTheLastThreeTokensOfTheFullEncoder_AndTheSamePooledVector()
     {
@@ -87,6 +88,7 @@ public class TextEncoderTests
         full.eval();
         segmentsOnly.eval();
         using var _ = no_grad();
+        using var scope = NewDisposeScope(); // owns both encoders' outputs
         using var ids = Ids("a small red circle at the top left and a large blue square at the right on a white background", "");
         var all = full.forward(ids);
         var only = segmentsOnly.forward(ids);

@@ -102,6 +102,7 @@ public class ShapesTaskModelsTests
         var chosen = model.TakeExcept(9, 4, new HashSet<string> { first[0], first[2] });
         Assert.Equal([first[1], first[3], first[4], first[5]], chosen);
     }
+
     [Fact]
     public void AVideoModelWithSegmentTokensOnly_SavesLoadsAndGeneratesTheSameClips()
     {
