@@ -23,9 +23,12 @@ public class ForecastFloorBenchmarks
     private const int Width = 192;
 
     private readonly List<Tensor[]> items = [];
+    private readonly List<Tensor> itemGates = [];
     private Tensor stream = null!;
     private Tensor gate = null!;
     private Scalar[] weights = [];
+    private Tensor weightRow = null!;
+    private Tensor channelMajorState = null!;
 
     /// <summary>Cached items: 8 at module level, 1 at model level.</summary>
     [Params(1, 8)]
@@ -48,6 +51,15 @@ public class ForecastFloorBenchmarks
         stream = randn([Rows, ImageTokens, Width], generator: generator);
         gate = randn([Rows, 1, Width], generator: generator);
         weights = [.. Enumerable.Range(0, KeptOutputs).Select(j => (1.0 / (j + 1)).ToScalar())];
+        weightRow = tensor(Enumerable.Range(0, KeptOutputs).Select(j => 1f / (j + 1)).ToArray());
+        for (var i = 0; i < Items; i++)
+        {
+            itemGates.Add(randn([Rows, Width], generator: generator));
+        }
+
+        // Every item's kept outputs in one tensor, channel-major: [rows * width, tokens, items * kept].
+        using var stacked = stack(items.SelectMany(i => i).ToArray(), dim: -1);
+        channelMajorState = stacked.permute(0, 2, 1, 3).reshape(Rows * Width, ImageTokens, Items * KeptOutputs).contiguous();
     }
 
     [GlobalCleanup]
@@ -55,8 +67,12 @@ public class ForecastFloorBenchmarks
     {
         items.SelectMany(i => i).ToList().ForEach(t => t.Dispose());
         items.Clear();
+        itemGates.ForEach(t => t.Dispose());
+        itemGates.Clear();
         stream.Dispose();
         gate.Dispose();
+        weightRow.Dispose();
+        channelMajorState.Dispose();
         foreach (var weight in weights)
         {
             weight.Dispose();
@@ -75,5 +91,20 @@ public class ForecastFloorBenchmarks
                 stream.addcmul_(gate, items[i][j], weights[j]);
             }
         }
+    }
+
+    /// <summary>
+    /// The same sum read in one pass: with every item's kept outputs held channel-major in one tensor,
+    /// a batched [tokens, items * kept] x [items * kept, 1] product per (row, channel) whose
+    /// coefficients are gate_i * w_j, then one add into the stream.
+    /// </summary>
+    [Benchmark]
+    public void OneBatchedProduct()
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var coefficients = stack(itemGates, dim: -1).unsqueeze(-1).mul(weightRow).reshape(Rows * Width, Items * KeptOutputs, 1);
+        var sum = channelMajorState.bmm(coefficients).view(Rows, Width, ImageTokens);
+        stream.add_(sum.permute(0, 2, 1));
     }
 }

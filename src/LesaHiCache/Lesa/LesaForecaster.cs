@@ -13,7 +13,7 @@ namespace LesaHiCache.Lesa;
 /// unconditional CFG rows with its unconditional experts: the first half of a batched
 /// [unconditional; conditional] item, or the whole item of the unconditional call. Gains and mixer
 /// weights are read once per forecaster (they depend only on the schedule; the predictor keeps
-/// them), so a forecast is a weighted sum of the history rows with a nonzero weight; the forecast
+/// them), so a forecast is one weighted sum of the history rows per CFG half; the forecast
 /// the generation used joins the history through <see cref="ObserveForecast"/>.
 /// Every generation is checked against the predictor: another model (by fingerprint), other sampler
 /// times or other full steps raise <see cref="LesaPredictorMismatchException"/>.
@@ -97,17 +97,23 @@ public sealed class LesaForecaster : IFeatureForecaster
         EnsureBegun();
         var history = HistoryOf(item);
         using var _ = no_grad();
+        using var scope = NewDisposeScope();
         var parts = LesaRowsOf.Parts(history.Rows);
-        using var ring = history.Ring.view(history.Capacity, parts, -1);
-        using var combined = empty([parts, ring.shape[2]], history.StateType, history.Device);
+        var slotWeights = new float[parts * history.Capacity];
+        var biases = new float[parts];
         for (var part = 0; part < parts; part++)
         {
-            using var destination = combined[part];
-            Mix(history, ring, part, coefficients![LesaRowsOf.IsUnconditional(history.Rows, part) ? 1 : 0], position.Step, destination);
+            var set = coefficients![LesaRowsOf.IsUnconditional(history.Rows, part) ? 1 : 0];
+            biases[part] = SlotWeights(history, set, position.Step, slotWeights.AsSpan(part * history.Capacity, history.Capacity));
         }
 
-        var prediction = combined.view(history.Shape);
-        return prediction.dtype == history.FeatureType ? prediction : prediction.to_type(history.FeatureType);
+        // Both CFG halves in one batched product over the ring, [parts, 1, K] x [parts, K, N / parts]:
+        // on CPU it reads the history once, where one in-place add per row read it K times (docs/lesa.md).
+        var rows = history.Ring.view(history.Capacity, parts, -1).permute(1, 0, 2);
+        var weights = tensor(slotWeights, [parts, 1, history.Capacity], history.StateType, history.Device);
+        var prediction = weights.bmm(rows).add_(tensor(biases, [parts, 1, 1], history.StateType, history.Device)).view(history.Shape);
+        var forecast = prediction.dtype == history.FeatureType ? prediction : prediction.to_type(history.FeatureType);
+        return forecast.MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -124,39 +130,21 @@ public sealed class LesaForecaster : IFeatureForecaster
     }
 
     /// <summary>
-    /// <paramref name="destination"/> = F_{t-1} + g (sum_k w_k F_{t-k} + b) over part
-    /// <paramref name="part"/> of the history rows, as a weighted sum of the rows with a nonzero
-    /// weight (a [1, K] x [K, N] product measured slower on CPU).
+    /// Writes into <paramref name="slotWeights"/> the weight of each ring slot in
+    /// F^ = F_{t-1} + g (sum_k w_k F_{t-k} + b) at <paramref name="step"/> and returns the constant g b.
     /// </summary>
-    private void Mix(History history, Tensor ring, int part, LesaPredictor.InferenceCoefficients set, int step, Tensor destination)
+    private float SlotWeights(History history, LesaPredictor.InferenceCoefficients set, int step, Span<float> slotWeights)
     {
         var stage = predictor.StageOf(step);
         var gain = set.Gains[step];
         var stageWeights = set.Weights[stage];
-        var row = new float[history.Capacity];
         for (var k = 1; k <= stageWeights.Length; k++)
         {
-            row[history.SlotOf(k)] += (float)(gain * stageWeights[k - 1]);
+            slotWeights[history.SlotOf(k)] += (float)(gain * stageWeights[k - 1]);
         }
 
-        var newest = history.SlotOf(1);
-        row[newest] += 1;
-        using (var first = ring[newest, part])
-        {
-            using var weight = Scalars.Of(row[newest]);
-            using var bias = Scalars.Of(gain * set.Biases[stage]);
-            destination.copy_(first).mul_(weight).add_(bias);
-        }
-
-        for (var slot = 0; slot < row.Length; slot++)
-        {
-            if (slot != newest && row[slot] != 0)
-            {
-                using var other = ring[slot, part];
-                using var alpha = Scalars.Of(row[slot]);
-                destination.add_(other, alpha: alpha);
-            }
-        }
+        slotWeights[history.SlotOf(1)] += 1;
+        return (float)(gain * set.Biases[stage]);
     }
 
     /// <inheritdoc />

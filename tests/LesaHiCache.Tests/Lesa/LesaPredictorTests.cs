@@ -273,6 +273,67 @@ public class LesaPredictorTests
         }
     }
 
+    [Theory]
+    [InlineData(ScalarType.Float32, 1e-4)]
+    [InlineData(ScalarType.BFloat16, 0.01)]
+    public void Forecaster_WithRandomMixersAndBiases_IsEachHalfsWeightedHistoryPlusBias(ScalarType stateType, double tolerance)
+    {
+        // Every expert of both sets gets random w (all K taps) and b; the truth is the recurrence
+        // F^ = F_{t-1} + g (sum_k w_k F_{t-k} + b) per CFG half in double, where the history holds
+        // the forecasts and entries before the first repeat the first.
+        using var predictor = Predictor(cfgExperts: LesaCfgExperts.PerHalf);
+        using (no_grad())
+        {
+            var generator = new Generator(17);
+            foreach (var expert in predictor.Experts.Concat(predictor.UnconditionalExperts))
+            {
+                expert.MixerWeight.copy_(randn(expert.MixerWeight.shape, generator: generator).mul_(0.3));
+                expert.MixerBias.copy_(randn(expert.MixerBias.shape, generator: generator).mul_(0.1));
+            }
+        }
+
+        predictor.WeightsChanged();
+        var sets = new[] { (Experts: predictor.UnconditionalExperts, Gains: predictor.Gains(unconditional: true)), (Experts: predictor.Experts, Gains: predictor.Gains()) };
+        var full = LesaPredictor.FullStepsOf(Schedule, Times)!;
+        using var forecaster = new LesaForecaster(predictor, new ForecasterOptions { StateDType = stateType });
+        forecaster.BeginGeneration(Generation(CfgLayout.BatchedHalves));
+        var histories = new[] { new List<double[]>(), new List<double[]>() };
+        var forecasts = 0;
+        for (var s = 0; s < Steps; s++)
+        {
+            var position = new StepPosition(s, Times[s], Steps);
+            if (full.Contains(s))
+            {
+                double[][] computed = [[Math.Sin(s), s * 0.5, 1], [Math.Cos(s), -s * 0.25, 2]];
+                using var rows = tensor(computed.SelectMany(r => r.Select(v => (float)v)).ToArray(), [2, 3]);
+                forecaster.Observe(X, rows, position);
+                histories[0].Add(computed[0]);
+                histories[1].Add(computed[1]);
+                continue;
+            }
+
+            using var forecast = forecaster.Forecast(X, position);
+            forecaster.ObserveForecast(X, forecast, position);
+            Assert.Equal(ScalarType.Float32, forecast.dtype);
+            var values = forecast.data<float>().ToArray();
+            for (var half = 0; half < 2; half++)
+            {
+                var expert = sets[half].Experts[predictor.StageOf(s)];
+                var w = expert.MixerWeight.data<float>().ToArray();
+                var b = expert.MixerBias.item<float>();
+                var h = histories[half];
+                var expected = Enumerable.Range(0, 3).Select(c =>
+                    h[^1][c] + (sets[half].Gains[s] * (Enumerable.Range(1, w.Length).Sum(k => w[k - 1] * h[Math.Max(0, h.Count - k)][c]) + b))).ToArray();
+                Assert.Equal(expected, values.Skip(3 * half).Take(3).Select(v => (double)v).ToArray(), (x, y) => Math.Abs(x - y) <= tolerance * (1 + Math.Abs(x)));
+                h.Add(expected);
+            }
+
+            forecasts++;
+        }
+
+        Assert.True(forecasts >= 6, $"only {forecasts} forecast steps");
+    }
+
     [Fact]
     public void Forecaster_WithZeroGainIsPlainReuse()
     {
