@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using LesaHiCache.Layers;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Benchmarks;
