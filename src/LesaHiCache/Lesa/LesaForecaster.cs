@@ -216,11 +216,14 @@ public sealed class LesaForecaster : IFeatureForecaster
             using var row = values.reshape(1, -1);
             if (ring is null)
             {
-                ring = row.to_type(StateType).repeat(Capacity, 1).DetachFromDisposeScope();
+                using var typed = row.to_type(StateType);
+                ring = typed.repeat(Capacity, 1).DetachFromDisposeScope();
             }
             else
             {
-                ring[written % Capacity].copy_(row[0]);
+                using var slot = ring[written % Capacity];
+                using var flat = row[0];
+                slot.copy_(flat);
             }
 
             written++;

@@ -4,6 +4,7 @@ using LesaHiCache.Caching.Schedules;
 using LesaHiCache.Layers;
 using LesaHiCache.Lesa;
 using LesaHiCache.Sampling;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LesaHiCache.Tests.Lesa;
@@ -299,9 +300,15 @@ public class LesaPredictorTests
         forecaster.BeginGeneration(Generation(CfgLayout.BatchedHalves));
         var histories = new[] { new List<double[]>(), new List<double[]>() };
         var forecasts = 0;
+        var live = 0L;
         for (var s = 0; s < Steps; s++)
         {
             var position = new StepPosition(s, Times[s], Steps);
+            if (s == 0)
+            {
+                live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+            }
+
             if (full.Contains(s))
             {
                 double[][] computed = [[Math.Sin(s), s * 0.5, 1], [Math.Cos(s), -s * 0.25, 2]];
@@ -332,6 +339,10 @@ public class LesaPredictorTests
         }
 
         Assert.True(forecasts >= 6, $"only {forecasts} forecast steps");
+        // The history ring is the only tensor left, until the forecaster is reset.
+        Assert.Equal(live + 1, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        forecaster.Reset();
+        Assert.Equal(live, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
     [Fact]
