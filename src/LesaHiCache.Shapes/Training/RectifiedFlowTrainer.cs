@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using LesaHiCache.Layers;
+using LesaHiCache.Shapes.Model;
 using LesaHiCache.Weights;
 using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
@@ -164,11 +165,15 @@ internal sealed class RectifiedFlowTrainer(ShapesTrainingOptions options, ILogge
         }
     }
 
-    /// <summary>Refuses to resume a checkpoint of another text side (checkpoints written before this file existed are taken as they are).</summary>
+    /// <summary>
+    /// Refuses to resume a checkpoint of another text side (checkpoints written before this file existed
+    /// are taken as they are). The configs are compared as parsed, so a field added later with its
+    /// default does not count as a difference.
+    /// </summary>
     private static void EnsureSameTextEncoder(string checkpointPath, IFlowTrainee model)
     {
         var path = Path.Combine(checkpointPath, TextEncoderConfigFile);
-        if (File.Exists(path) && File.ReadAllText(path) != model.TextEncoderConfigJson)
+        if (File.Exists(path) && ShapesTextEncoderConfig.Parse(File.ReadAllText(path), path).ToJson() != model.TextEncoderConfigJson)
         {
             throw new InvalidOperationException($"{path}: the checkpoint's text encoder differs from this run's (e.g. --text-tokens); resume with the options the run was started with, or train into another --output.");
         }
