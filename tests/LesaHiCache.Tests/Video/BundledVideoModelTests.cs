@@ -13,24 +13,17 @@ using static TorchSharp.torch;
 
 namespace LesaHiCache.Tests.Video;
 
-public class BundledVideoModelTests
+public class BundledVideoModelTests(BundledVideoModelFixture bundled) : IClassFixture<BundledVideoModelFixture>
 {
-    private static readonly string[] Prompts =
-    [
-        "a large red circle moving from the top left to the bottom right on a white background",
-        "a small blue square moving from the top left to the top right and a large yellow triangle still at the bottom on a black background",
-        "a large green triangle moving from the bottom to the top on a gray background",
-        "a small purple circle still at the top right on a white background",
-    ];
+    private static readonly string[] Prompts = BundledVideoModelFixture.Prompts;
 
-    private static readonly long[] Seeds = [11, 12, 13, 14];
+    private static readonly long[] Seeds = BundledVideoModelFixture.Seeds;
 
     [Fact]
     public void BundledWeights_LoadAndGenerateClipsAtTheCardsFidelity()
     {
-        using var model = ShapesVideoModel.Load(ShapesVideoModel.BundledFolder);
-        Assert.Equal(5_801_632, model.Transformer.ParameterCount);
-        using var clips = model.Generate(Prompts, Seeds);
+        Assert.Equal(5_801_632, bundled.Model.Transformer.ParameterCount);
+        var clips = bundled.UncachedClips;
         Assert.Equal([4L, 3, ClipLayout.Frames, ClipLayout.FrameSize, ClipLayout.FrameSize], clips.shape);
         var scores = Prompts.Select((p, i) => ClipScorer.Score(ShapesVideoModel.ToRgbFrames(clips[i]), ClipPrompt.Parse(p)).Score).ToList();
         Assert.True(scores.Average() >= MinFidelity, $"fidelity {string.Join(", ", scores.Select(s => s.ToString("F2", CultureInfo.InvariantCulture)))}");
@@ -39,7 +32,7 @@ public class BundledVideoModelTests
     [Fact]
     public void SamePromptAndSeed_GiveBitIdenticalClips_AndAnotherSeedAnotherClip()
     {
-        using var model = ShapesVideoModel.Load(ShapesVideoModel.BundledFolder);
+        var model = bundled.Model;
         var options = new ShapesGenerationOptions { Steps = 20 };
         using var first = model.Generate([Prompts[1]], [5], options);
         using var second = model.Generate([Prompts[1]], [5], options);
@@ -51,13 +44,12 @@ public class BundledVideoModelTests
     [Fact]
     public void TaylorSeerAtTheLesa5xSchedule_StaysCloseToTheUncachedClips()
     {
-        using var model = ShapesVideoModel.Load(ShapesVideoModel.BundledFolder);
-        using var reference = model.Generate(Prompts, Seeds);
+        var model = bundled.Model;
         using var session = new CacheSession(new CacheConfig { Forecaster = () => new TaylorSeer(2), Schedule = SchedulePresets.Lesa5x });
         using var cached = model.Generate(Prompts, Seeds, cache: session);
         Assert.Equal([0, 1, 2, 3, 9, 16, 23, 30, 37, 44], session.Statistics.FullSteps);
         Assert.Equal(5.0, session.Statistics.NfeSpeedup, 12);
-        var psnr = FramePsnr(cached, reference);
+        var psnr = FramePsnr(cached, bundled.UncachedClips);
         Assert.True(psnr >= TaylorSeerMinPsnr, $"PSNR {psnr:F1} dB");
     }
 
@@ -66,7 +58,7 @@ public class BundledVideoModelTests
     [InlineData("lesa-6.25x", 8, 27)]
     public void ShippedLesaPredictors_MatchTheBundledModelAndStayCloseToTheUncachedClips(string scheduleName, int fullSteps, double minPsnr)
     {
-        using var model = ShapesVideoModel.Load(ShapesVideoModel.BundledFolder);
+        var model = bundled.Model;
         var schedule = ScheduleSpec.Parse(scheduleName).Schedule;
         var times = new FlowMatchSchedule(50, TimestepShift.FluxDynamic, ShapesVideoModel.Tokens).Times;
         var path = LesaPredictor.FindIn(ShapesVideoModel.BundledLesaFolder, ModelFingerprint.Of(model.Transformer), times, schedule);
@@ -74,11 +66,10 @@ public class BundledVideoModelTests
         Assert.Equal(fullSteps, predictor.Info.FullSteps!.Count);
         Assert.Equal(LesaCfgExperts.PerHalf, predictor.Info.CfgExperts);
 
-        using var reference = model.Generate(Prompts, Seeds);
         using var session = new CacheSession(predictor.CacheConfig(schedule));
         using var cached = model.Generate(Prompts, Seeds, cache: session);
         Assert.Equal(fullSteps, session.Statistics.FullSteps.Count);
-        var psnr = FramePsnr(cached, reference);
+        var psnr = FramePsnr(cached, bundled.UncachedClips);
         Assert.True(psnr >= minPsnr, $"PSNR {psnr:F1} dB");
 
         // The video predictor is refused by the image model (another fingerprint), before any forecast.
@@ -90,7 +81,7 @@ public class BundledVideoModelTests
     [Fact]
     public void ShippedCalibrations_AreForTheVideoModel_AndRefusedByTheImageModel()
     {
-        using var model = ShapesVideoModel.Load(ShapesVideoModel.BundledFolder);
+        var model = bundled.Model;
         var fingerprint = ModelFingerprint.Of(model.Transformer);
         var tea = IndicatorCalibrationFile.Load(IndicatorCalibrationFile.DefaultPath(ShapesVideoModel.BundledFolder, IndicatorKind.TeaCache));
         var mag = IndicatorCalibrationFile.Load(IndicatorCalibrationFile.DefaultPath(ShapesVideoModel.BundledFolder, IndicatorKind.MagCache));
